@@ -1,0 +1,303 @@
+"""Read a sources directory into a Corpus, collecting every problem before giving up."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ontology.schema import Schema, load_schema
+from sources.model import Corpus, Document, Entity, PartialDate, Statement
+from sources.problems import Location, Problem, SourcesError, did_you_mean, display_path
+from sources.text import normalise
+from sources.yamlpos import Map, Seq, read_yaml
+
+ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+
+ENTITY_KEYS = {"id", "type", "name", "aliases", "name_km", "wikidata", "note"}
+DOCUMENT_KEYS = {"id", "title", "kind", "publisher", "date", "date_basis", "url", "text", "statements", "note"}
+STATEMENT_KEYS = {"subject", "predicate", "object", "value", "quote", "date", "role", "according_to",
+                  "confidence", "note"}
+
+
+class _Checker:
+    """Collects problems while reading; each check records and carries on."""
+
+    def __init__(self, schema: Schema):
+        self.schema = schema
+        self.problems: list[Problem] = []
+        # (where the statement or document starts, key) -> where that key's value is written
+        self.refs: dict[tuple[Location, str], Location] = {}
+
+    def remember(self, m: Map, *keys: str) -> None:
+        for key in keys:
+            if key in m:
+                self.refs[(m.location, key)] = m.key_locations[key]
+
+    def add(self, where: Location, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def mapping(self, value, where: Location, what: str, allowed: set[str], required: tuple[str, ...]) -> bool:
+        if not isinstance(value, Map):
+            self.add(getattr(value, "location", where), f"{what} must be a mapping of keys to values")
+            return False
+        for key in value:
+            if key not in allowed:
+                self.add(value.key_locations[key],
+                         f"unknown key '{key}' in {what}{did_you_mean(str(key), allowed)}")
+        for key in required:
+            if value.get(key) in (None, ""):
+                self.add(value.location, f"{what} has no '{key}'")
+        return True
+
+    def text(self, m: Map, key: str, what: str) -> str | None:
+        v = m.get(key)
+        if v is None:
+            return None
+        if isinstance(v, (Map, Seq)) or isinstance(v, bool):
+            self.add(m.key_locations[key], f"'{key}' of {what} must be text")
+            return None
+        return str(v).strip() or None
+
+    def date(self, m: Map, key: str) -> PartialDate | None:
+        v = m.get(key)
+        if v is None:
+            return None
+        try:
+            return PartialDate.parse(str(v))
+        except ValueError as e:
+            self.add(m.key_locations[key], str(e))
+            return None
+
+    def ident(self, m: Map, key: str, what: str) -> str | None:
+        v = self.text(m, key, what)
+        if v is not None and not ID.match(v):
+            self.add(m.key_locations[key],
+                     f"id '{v}' may hold only lower-case letters, digits and '-' (e.g. 'kem-sokha')")
+            return None
+        return v
+
+
+def load_sources(directory: Path, texts: Path | None = None) -> Corpus:
+    """Read and check `directory`; raise SourcesError listing every problem found."""
+    schema = load_schema()
+    check = _Checker(schema)
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise SourcesError([Problem(Location(display_path(directory)),
+                                    "no such sources directory; pass --sources DIR")])
+    entities = _read_registry(directory / "entities.yaml", check)
+    # References are only checked against a registry that could be read; otherwise every id would be flagged.
+    registry_ok = not check.problems
+    documents, statements = _read_documents(directory / "documents", check)
+    if not entities and not documents and not check.problems:
+        check.add(Location(display_path(directory)),
+                  "the sources directory is empty: it needs entities.yaml and documents/*.yaml (see sources/FORMAT.md)")
+    if registry_ok:
+        _check_references(entities, documents, statements, check)
+    if texts is not None:
+        _check_quotes(documents, statements, Path(texts), check)
+    if check.problems:
+        raise SourcesError(check.problems)
+    return Corpus(entities=entities, documents=documents, statements=statements)
+
+
+def _read_registry(path: Path, check: _Checker) -> dict[str, Entity]:
+    if not path.exists():
+        if path.parent.is_dir() and any(path.parent.iterdir()):
+            check.add(Location(display_path(path)), "missing: the registry of entities (see sources/FORMAT.md)")
+        return {}
+    data, problems = read_yaml(path)
+    check.problems += problems
+    if problems or data is None:
+        return {}
+    if not isinstance(data, Map) or not isinstance(data.get("entities"), Seq):
+        check.add(getattr(data, "location", Location(display_path(path))),
+                  "the registry must be a mapping with a list under 'entities:'")
+        return {}
+    entities: dict[str, Entity] = {}
+    types = check.schema.entity_types()
+    for item, where in zip(data["entities"], data["entities"].item_locations):
+        if not check.mapping(item, where, "an entity", ENTITY_KEYS, ("id", "type", "name")):
+            continue
+        eid = check.ident(item, "id", "an entity")
+        etype = check.text(item, "type", "an entity")
+        name = check.text(item, "name", "an entity")
+        if etype and etype not in types:
+            check.add(item.key_locations["type"], f"unknown type '{etype}'{did_you_mean(etype, types)}")
+            etype = None
+        aliases = item.get("aliases") or []
+        if not isinstance(aliases, list) or any(isinstance(a, (Map, Seq)) for a in aliases):
+            check.add(item.key_locations["aliases"], "'aliases' must be a list of names")
+            aliases = []
+        if eid and eid in entities:
+            check.add(item.key_locations["id"],
+                      f"duplicate entity id '{eid}' (first defined at {entities[eid].location})")
+            continue
+        if eid and etype and name:
+            entities[eid] = Entity(
+                id=eid, type=etype, name=name,
+                aliases=tuple(str(a).strip() for a in aliases if str(a).strip()),
+                name_km=check.text(item, "name_km", "an entity"),
+                wikidata=check.text(item, "wikidata", "an entity"),
+                note=check.text(item, "note", "an entity"),
+                location=item.location,
+            )
+    return entities
+
+
+def _read_documents(folder: Path, check: _Checker) -> tuple[dict[str, Document], list[Statement]]:
+    documents: dict[str, Document] = {}
+    statements: list[Statement] = []
+    if not folder.is_dir():
+        return documents, statements
+    kinds = check.schema.document_kinds()
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        data, problems = read_yaml(path)
+        check.problems += problems
+        if problems:
+            continue
+        if data is None:
+            check.add(Location(display_path(path)), "the document file is empty")
+            continue
+        if not check.mapping(data, Location(display_path(path)), "a document", DOCUMENT_KEYS,
+                             ("id", "title", "kind", "publisher", "date", "statements")):
+            continue
+        did = check.ident(data, "id", "a document")
+        if did and did != path.stem:
+            check.add(data.key_locations["id"],
+                      f"document id '{did}' differs from its file name; rename the file to {did}{path.suffix}")
+            did = None
+        if did and did in documents:
+            check.add(data.key_locations["id"], f"duplicate document id '{did}' (also {documents[did].location})")
+            continue
+        kind = check.text(data, "kind", "a document")
+        if kind and kind not in kinds:
+            check.add(data.key_locations["kind"], f"unknown document kind '{kind}'{did_you_mean(kind, kinds)}")
+            kind = None
+        text = check.text(data, "text", "a document")
+        if text and (Path(text).is_absolute() or ".." in Path(text).parts):
+            check.add(data.key_locations["text"], "'text' must be a file name inside the --texts directory")
+            text = None
+        title = check.text(data, "title", "a document")
+        publisher = check.ident(data, "publisher", "a document")
+        date = check.date(data, "date")
+        if not (did and kind and title and publisher and date):
+            continue
+        doc = Document(id=did, title=title, kind=kind, publisher=publisher, date=date, text=text,
+                       date_basis=check.text(data, "date_basis", "a document"),
+                       url=check.text(data, "url", "a document"), location=data.location)
+        documents[did] = doc
+        check.remember(data, "publisher")
+        items = data.get("statements")
+        if not isinstance(items, Seq):
+            check.add(data.key_locations.get("statements", data.location), "'statements' must be a list")
+            continue
+        for item, where in zip(items, items.item_locations):
+            s = _read_statement(item, where, doc, check)
+            if s:
+                statements.append(s)
+    return documents, statements
+
+
+def _read_statement(item, where: Location, doc: Document, check: _Checker) -> Statement | None:
+    if not check.mapping(item, where, "a statement", STATEMENT_KEYS, ("subject", "predicate", "quote")):
+        return None
+    subject = check.text(item, "subject", "a statement")
+    predicate = check.text(item, "predicate", "a statement")
+    quote = check.text(item, "quote", "a statement")
+    obj = check.text(item, "object", "a statement")
+    value = item.get("value")
+    relation = check.schema.relations.get(predicate) if predicate else None
+    ok = bool(subject and predicate and quote)
+    if predicate and relation is None:
+        check.add(item.key_locations["predicate"],
+                  f"unknown predicate '{predicate}'{did_you_mean(predicate, check.schema.relations)}")
+        ok = False
+    elif relation is not None:
+        if relation.is_attribute:
+            if obj is not None:
+                check.add(item.key_locations["object"],
+                          f"'{predicate}' takes a literal: write 'value:' instead of 'object:'")
+                ok = False
+            elif value is None:
+                check.add(item.location, f"'{predicate}' needs a 'value:'")
+                ok = False
+            else:
+                value = _literal(item, relation, check)
+                ok = ok and value is not None
+        else:
+            if value is not None:
+                check.add(item.key_locations["value"],
+                          f"'{predicate}' links two entities: write 'object:' instead of 'value:'")
+                ok = False
+            elif obj is None:
+                check.add(item.location, f"'{predicate}' needs an 'object:' (an entity id)")
+                ok = False
+    confidence = item.get("confidence", 1.0)
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
+        check.add(item.key_locations.get("confidence", item.location), "'confidence' must be a number from 0 to 1")
+        ok = False
+    date = check.date(item, "date")
+    if "date" in item and date is None:
+        ok = False
+    if not ok:
+        return None
+    check.remember(item, "subject", "object", "according_to")
+    return Statement(
+        document=doc.id, subject=subject, predicate=predicate, quote=quote,
+        object=obj, value=value if obj is None else None, date=date,
+        role=check.text(item, "role", "a statement"),
+        according_to=check.text(item, "according_to", "a statement"),
+        confidence=float(confidence), location=item.location,
+    )
+
+
+def _literal(item: Map, relation, check: _Checker):
+    value = item["value"]
+    where = item.key_locations["value"]
+    if isinstance(value, (Map, Seq)):
+        check.add(where, f"the value of '{relation.name}' must be a single value")
+        return None
+    if relation.datatype is not None and str(relation.datatype).endswith("#integer"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            check.add(where, f"the value of '{relation.name}' must be a whole number, not '{value}'")
+            return None
+        return value
+    return str(value).strip()
+
+
+def _check_references(entities, documents, statements, check: _Checker) -> None:
+    def known(eid: str | None, where: Location, role: str) -> None:
+        if eid is not None and eid not in entities:
+            check.add(where, f"unknown entity '{eid}' as {role}{did_you_mean(eid, entities)}; "
+                             "add it to entities.yaml or fix the id")
+
+    for doc in documents.values():
+        known(doc.publisher, check.refs.get((doc.location, "publisher"), doc.location), "publisher")
+    for s in statements:
+        for key in ("subject", "object", "according_to"):
+            known(getattr(s, key), check.refs.get((s.location, key), s.location), key)
+
+
+def _check_quotes(documents, statements, texts: Path, check: _Checker) -> None:
+    if not texts.is_dir():
+        check.add(Location(display_path(texts)), "no such texts directory; pass --texts DIR")
+        return
+    normalised: dict[str, str | None] = {}
+    for doc in documents.values():
+        if doc.text is None:
+            continue
+        path = texts / doc.text
+        try:
+            normalised[doc.id] = normalise(path.read_bytes().decode("utf-8", errors="replace"))
+        except OSError:
+            check.add(doc.location, f"text '{doc.text}' not found in {display_path(texts)}")
+            normalised[doc.id] = None
+    for s in statements:
+        text = normalised.get(s.document)
+        if text is not None and normalise(s.quote) not in text:
+            check.add(s.location, f"quote not found in {documents[s.document].text}: \"{_short(s.quote)}\"")
+
+
+def _short(quote: str, limit: int = 60) -> str:
+    return quote if len(quote) <= limit else quote[: limit - 1] + "…"

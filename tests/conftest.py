@@ -1,0 +1,54 @@
+"""Shared fixtures: the bundled corpus and the small test corpus, built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph.build import build
+from sources import BUNDLED
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = Path(os.environ.get("RIGHTSGRAPH_SEEDS", ROOT.parent / "shared" / "seeds"))
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip on a developer's laptop when a tool is missing; in CI a missing tool is a failure."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"{reason} (CI must install it)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    require(SEEDS.is_dir(), f"seed articles not found at {SEEDS}")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def bundled_build(tmp_path_factory, seeds) -> Path:
+    """The bundled CNRP corpus, quotes checked against the seed texts, built into a temporary directory."""
+    out = tmp_path_factory.mktemp("bundled") / "build"
+    build(BUNDLED, out, texts=seeds)
+    return out
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("small") / "build"
+    build(FIXTURES / "good", out, texts=FIXTURES / "texts")
+    return out
+
+
+@pytest.fixture
+def good_sources(tmp_path) -> Path:
+    """A writable copy of the small test corpus, for tests that break it."""
+    dest = tmp_path / "sources"
+    shutil.copytree(FIXTURES / "good", dest)
+    return dest
