@@ -39,10 +39,10 @@ def trig_text(ds: Dataset) -> str:
     # rdflib orders named graphs by hash; we write the default graph first, then graphs sorted by name.
     out = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())]
     default = Graph()
-    for t in ds.default_context:
+    for t in ds.default_graph:
         default.add(t)
     out += _turtle_body(default)
-    named = sorted((c for c in ds.contexts() if c.identifier != DATASET_DEFAULT_GRAPH_ID),
+    named = sorted((c for c in ds.graphs() if c.identifier != DATASET_DEFAULT_GRAPH_ID),
                    key=lambda c: str(c.identifier))
     for context in named:
         g = Graph()

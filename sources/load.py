@@ -12,6 +12,8 @@ from sources.text import normalise
 from sources.yamlpos import Map, Seq, read_yaml
 
 ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+# RDF serialisers do not all escape these; no article needs them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 ENTITY_KEYS = {"id", "type", "name", "aliases", "name_km", "wikidata", "note"}
 DOCUMENT_KEYS = {"id", "title", "kind", "publisher", "date", "date_basis", "url", "text", "statements", "note"}
@@ -56,7 +58,13 @@ class _Checker:
         if isinstance(v, (Map, Seq)) or isinstance(v, bool):
             self.add(m.key_locations[key], f"'{key}' of {what} must be text")
             return None
-        return str(v).strip() or None
+        text = str(v).strip()
+        bad = _CONTROL.search(text)
+        if bad:
+            self.add(m.key_locations[key], f"'{key}' of {what} contains the control character "
+                                           f"U+{ord(bad.group()):04X}; remove it")
+            return None
+        return text or None
 
     def date(self, m: Map, key: str) -> PartialDate | None:
         v = m.get(key)
@@ -126,8 +134,9 @@ def _read_registry(path: Path, check: _Checker) -> dict[str, Entity]:
             check.add(item.key_locations["type"], f"unknown type '{etype}'{did_you_mean(etype, types)}")
             etype = None
         aliases = item.get("aliases") or []
-        if not isinstance(aliases, list) or any(isinstance(a, (Map, Seq)) for a in aliases):
-            check.add(item.key_locations["aliases"], "'aliases' must be a list of names")
+        if not isinstance(aliases, list) or any(isinstance(a, (Map, Seq)) or _CONTROL.search(str(a))
+                                                for a in aliases):
+            check.add(item.key_locations["aliases"], "'aliases' must be a list of names without control characters")
             aliases = []
         if eid and eid in entities:
             check.add(item.key_locations["id"],
@@ -242,7 +251,7 @@ def _read_statement(item, where: Location, doc: Document, check: _Checker) -> St
         ok = False
     if not ok:
         return None
-    check.remember(item, "subject", "object", "according_to")
+    check.remember(item, "subject", "object", "according_to", "quote")
     return Statement(
         document=doc.id, subject=subject, predicate=predicate, quote=quote,
         object=obj, value=value if obj is None else None, date=date,
@@ -296,7 +305,9 @@ def _check_quotes(documents, statements, texts: Path, check: _Checker) -> None:
     for s in statements:
         text = normalised.get(s.document)
         if text is not None and normalise(s.quote) not in text:
-            check.add(s.location, f"quote not found in {documents[s.document].text}: \"{_short(s.quote)}\"")
+            check.add(check.refs.get((s.location, "quote"), s.location),
+                      f"quote not found in {documents[s.document].text}: \"{_short(s.quote)}\"; "
+                      "copy the words exactly as the text has them")
 
 
 def _short(quote: str, limit: int = 60) -> str:

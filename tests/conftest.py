@@ -17,6 +17,16 @@ SEEDS = Path(os.environ.get("RIGHTSGRAPH_SEEDS", ROOT.parent / "shared" / "seeds
 IN_CI = os.environ.get("CI") == "true"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden files in tests/golden from the current output")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip on a developer's laptop when a tool is missing; in CI a missing tool is a failure."""
     if not condition:
