@@ -19,6 +19,10 @@ sources_option = click.option(
 texts_option = click.option(
     "--texts", type=click.Path(path_type=Path), default=None,
     help="Directory with the documents' full texts; when given, every quote is checked against its text.")
+shacl_option = click.option(
+    "--shacl/--no-shacl", default=None,
+    help="Run the SHACL shapes with pySHACL (default: only for corpora of up to 20,000 statements; the "
+         "same domain, range and datatype rules are always checked).")
 store_option = click.option(
     "--store", "build_dir", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
     help="Build directory whose embedded store to read.")
@@ -55,14 +59,15 @@ def cli():
 @texts_option
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
               help="Build directory to write (replaced only when the build succeeds).")
-def build(sources: Path, texts: Path | None, out: Path):
+@shacl_option
+def build(sources: Path, texts: Path | None, out: Path, shacl: bool | None):
     """Check the sources and build the RDF graph: graph.trig, graph.nq, graph.ttl and an Oxigraph store."""
     import time
 
     from graph.build import build as run_build
 
     start = time.perf_counter()
-    manifest = run_guarded(lambda: run_build(sources, out, texts),
+    manifest = run_guarded(lambda: run_build(sources, out, texts, shacl),
                            f"nothing was written ({out} is unchanged)")
     c = manifest["counts"]
     click.echo(f"built {out}/ in {time.perf_counter() - start:.1f}s: {c['entities']} entities, "
@@ -77,8 +82,8 @@ def validate(sources: Path, texts: Path | None):
     """Check the sources and the SHACL shapes; report every problem as path:line:col."""
     from graph.build import check, counts
 
-    checked = run_guarded(lambda: check(sources, texts), "fix them and run validate again")
-    c = counts(checked.corpus)
+    corpus = run_guarded(lambda: check(sources, texts, shacl), "fix them and run validate again")
+    c = counts(corpus)
     quotes = "quotes checked against the texts" if texts else "quotes not checked (pass --texts DIR)"
     click.echo(f"ok: {c['entities']} entities, {c['statements']} statements in {c['documents']} documents; "
                f"shapes conform; {quotes}")

@@ -8,6 +8,7 @@ from graph import iris
 from ontology import SHAPES_PATH
 from ontology.schema import load_schema, ontology_graph
 from sources.model import Corpus
+from sources.load import type_mismatch
 from sources.problems import Location, Problem
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -45,9 +46,8 @@ def _pin(shape: str, focus, message: str, corpus: Corpus) -> list[Problem]:
         expected = relation.range if side == "object" else relation.domain
         found = [s for s in corpus.statements if s.predicate == name and getattr(s, key) == eid]
         if side in ("subject", "object"):
-            text = (f"{key} '{eid}' is a {entity.type}, but '{name}' expects "
-                    f"{' or '.join(expected)} as its {key} (SHACL {shape[len(SHAPES_NS):]})")
+            text = type_mismatch(key, eid, entity.type, name, expected)
         else:
-            text = f"{message} (SHACL {shape[len(SHAPES_NS):]})"
+            text = f"{message} (shape {shape[len(SHAPES_NS):]})"
         return [Problem(s.location, text) for s in found] or [Problem(entity.location, text)]
     return [Problem(Location("(built graph)"), f"{focus}: {message} (SHACL {shape})")]

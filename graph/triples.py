@@ -1,39 +1,72 @@
-"""Turn a Corpus into RDF quads: one named graph per claim, provenance and registry in the default graph."""
+"""Turn a Corpus into RDF quads: one named graph per claim, provenance and registry in the default graph.
+
+Terms are strings in N-Triples syntax and quads come in a canonical order (entities and documents by id,
+claims by key, evidence by document), so writers can stream them and the output never depends on the
+order of the input. Building rdflib terms for millions of statements would cost minutes.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 
-from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib import Dataset
 
 from graph import iris
+from ontology import BASE, NS
 from ontology.schema import Schema, load_schema
-from ontology.terms import RG
 from sources.model import Corpus, PartialDate, Statement
 
-SCHEMA_ORG = Namespace("https://schema.org/")
-WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
 
 PREFIXES = {
-    "rg": RG._NS, "rgid": Namespace(iris.BASE + "id/"), "rgdoc": Namespace(iris.BASE + "doc/"),
-    "rgclaim": Namespace(iris.BASE + "claim/"), "rgev": Namespace(iris.BASE + "evidence/"),
-    "prov": PROV, "skos": SKOS, "dcterms": DCTERMS, "schema": SCHEMA_ORG, "owl": OWL,
-    "rdfs": RDFS, "xsd": XSD, "wd": WIKIDATA,
+    "dcterms": DCTERMS, "owl": "http://www.w3.org/2002/07/owl#", "prov": PROV,
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "rg": NS, "rgclaim": BASE + "claim/",
+    "rgdoc": BASE + "doc/", "rgev": BASE + "evidence/", "rgid": BASE + "id/", "schema": "https://schema.org/",
+    "skos": SKOS, "wd": "http://www.wikidata.org/entity/", "xsd": XSD,
 }
 
-_DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+Quad = tuple  # (subject, predicate, object, graph or None for the default graph), each in N-Triples syntax
 
-Quad = tuple  # (subject, predicate, object, graph or None for the default graph)
+_DATE_TYPES = {"year": "gYear", "month": "gYearMonth", "day": "date"}
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_ESCAPES.update({chr(c): f"\\u{c:04X}" for c in range(32) if chr(c) not in _ESCAPES})
+_ESCAPES[chr(127)] = "\\u007F"
+_NEEDS_ESCAPE = str.maketrans(_ESCAPES)
 
 
-def date_literal(d: PartialDate) -> Literal:
-    return Literal(d.text, datatype=_DATE_TYPES[d.precision])
+def iri(value: str) -> str:
+    return f"<{value}>"
 
 
-def group_claims(statements: list[Statement]) -> dict[tuple, list[Statement]]:
+def rg(name: str) -> str:
+    return f"<{NS}{name}>"
+
+
+def literal(text: str, datatype: str | None = None, lang: str | None = None) -> str:
+    body = '"' + str(text).translate(_NEEDS_ESCAPE) + '"'
+    if lang:
+        return f"{body}@{lang}"
+    if datatype and datatype != XSD + "string":
+        return f"{body}^^<{datatype}>"
+    return body
+
+
+def date_literal(d: PartialDate) -> str:
+    return literal(d.text, XSD + _DATE_TYPES[d.precision])
+
+
+def integer(n: int) -> str:
+    return literal(str(n), XSD + "integer")
+
+
+def group_claims(statements: Iterable[Statement]) -> dict[tuple, list[Statement]]:
     """Statements of the same fact, from any number of documents, become one claim."""
     claims: dict[tuple, list[Statement]] = defaultdict(list)
     for s in statements:
@@ -45,114 +78,121 @@ def quads(corpus: Corpus, schema: Schema | None = None) -> Iterator[Quad]:
     schema = schema or load_schema()
     yield from _registry(corpus)
     yield from _documents(corpus)
-    yield (iris.CURATOR, RDF.type, RG.Curator, None)
-    yield (iris.CURATOR, RDFS.label, Literal("rightsgraph curators"), None)
+    curator = iri(iris.CURATOR)
+    yield (curator, RDF_TYPE, rg("Curator"), None)
+    yield (curator, RDFS_LABEL, literal("rightsgraph curators"), None)
+    events = {eid for eid, e in corpus.entities.items() if schema.is_a(e.type, "Event")}
     for key, group in group_claims(corpus.statements).items():
-        yield from _claim(key, group, corpus, schema)
+        yield from _claim(key, group, schema, events)
 
 
 def _registry(corpus: Corpus) -> Iterator[Quad]:
-    for e in corpus.entities.values():
-        s = iris.entity(e.id)
-        yield (s, RDF.type, RG[e.type], None)
-        yield (s, RDFS.label, Literal(e.name), None)
+    for eid in sorted(corpus.entities):
+        e = corpus.entities[eid]
+        s = iri(iris.entity(e.id))
+        yield (s, RDF_TYPE, rg(e.type), None)
+        yield (s, RDFS_LABEL, literal(e.name), None)
         for alias in e.aliases:
-            yield (s, SKOS.altLabel, Literal(alias), None)
+            yield (s, f"<{SKOS}altLabel>", literal(alias), None)
         if e.name_km:
-            yield (s, SKOS.prefLabel, Literal(e.name_km, lang="km"), None)
+            yield (s, f"<{SKOS}prefLabel>", literal(e.name_km, lang="km"), None)
         if e.wikidata:
-            yield (s, OWL.sameAs, WIKIDATA[e.wikidata], None)
+            yield (s, "<http://www.w3.org/2002/07/owl#sameAs>", iri(PREFIXES["wd"] + e.wikidata), None)
         if e.note:
-            yield (s, SKOS.note, Literal(e.note), None)
+            yield (s, f"<{SKOS}note>", literal(e.note), None)
 
 
 def _documents(corpus: Corpus) -> Iterator[Quad]:
-    for d in corpus.documents.values():
-        s = iris.document(d.id)
-        yield (s, RDF.type, RG[d.kind], None)
-        yield (s, DCTERMS.identifier, Literal(d.id), None)
-        yield (s, DCTERMS.title, Literal(d.title), None)
-        yield (s, RG.publishedBy, iris.entity(d.publisher), None)
-        yield (s, DCTERMS.date, date_literal(d.date), None)
-        yield (s, RG.datePrecision, Literal(d.date.precision), None)
+    for did in sorted(corpus.documents):
+        d = corpus.documents[did]
+        s = iri(iris.document(d.id))
+        yield (s, RDF_TYPE, rg(d.kind), None)
+        yield (s, f"<{DCTERMS}identifier>", literal(d.id), None)
+        yield (s, f"<{DCTERMS}title>", literal(d.title), None)
+        yield (s, rg("publishedBy"), iri(iris.entity(d.publisher)), None)
+        yield (s, f"<{DCTERMS}date>", date_literal(d.date), None)
+        yield (s, rg("datePrecision"), literal(d.date.precision), None)
         if d.date_basis:
-            yield (s, RG.dateBasis, Literal(d.date_basis), None)
+            yield (s, rg("dateBasis"), literal(d.date_basis), None)
         if d.url:
-            yield (s, SCHEMA_ORG.url, Literal(d.url, datatype=XSD.anyURI), None)
+            yield (s, "<https://schema.org/url>", literal(d.url, XSD + "anyURI"), None)
         if d.text:
-            yield (s, RG.textFile, Literal(d.text), None)
+            yield (s, rg("textFile"), literal(d.text), None)
 
 
-def _claim(key: tuple, group: list[Statement], corpus: Corpus, schema: Schema) -> Iterator[Quad]:
+def _claim(key: tuple, group: list[Statement], schema: Schema, events: set[str]) -> Iterator[Quad]:
     first = group[0]
-    c = iris.claim(key)
+    c = iri(iris.claim(key))
     relation = schema.relations[first.predicate]
-    subject = iris.entity(first.subject)
     if first.object is not None:
-        target = iris.entity(first.object)
-    elif relation.datatype is not None and relation.datatype != XSD.string:
-        target = Literal(first.value, datatype=relation.datatype)
+        target = iri(iris.entity(first.object))
     else:
-        target = Literal(first.value)
-    yield (subject, relation.iri, target, c)
+        target = literal(first.value, str(relation.datatype) if relation.datatype else None)
+    yield (iri(iris.entity(first.subject)), f"<{relation.iri}>", target, c)
 
     dates = sorted({s.date for s in group if s.date})
     # n-ary detail lives on the event node: its date travels with the claim that dates it.
     for eid in (first.subject, first.object):
-        if eid is not None and schema.is_a(corpus.entities[eid].type, "Event"):
+        if eid in events:
             for d in dates:
-                yield (iris.entity(eid), RG.date, date_literal(d), c)
+                yield (iri(iris.entity(eid)), rg("date"), date_literal(d), c)
 
-    yield (c, RDF.type, RG.Claim, None)
-    yield (c, RG.supportCount, Literal(len({s.document for s in group})), None)
+    yield (c, RDF_TYPE, rg("Claim"), None)
+    yield (c, rg("supportCount"), integer(len({s.document for s in group})), None)
     if first.role:
-        yield (c, RG.role, Literal(first.role), None)
+        yield (c, rg("role"), literal(first.role), None)
     if first.according_to:
-        yield (c, RG.accordingTo, iris.entity(first.according_to), None)
+        yield (c, rg("accordingTo"), iri(iris.entity(first.according_to)), None)
     for d in dates:
-        yield (c, RG.date, date_literal(d), None)
-    for s in group:
-        doc = iris.document(s.document)
-        ev = iris.evidence(key, s.document, s.quote)
-        yield (c, PROV.wasDerivedFrom, doc, None)
-        yield (c, RG.evidence, ev, None)
-        yield (ev, RDF.type, RG.Evidence, None)
-        yield (ev, PROV.wasDerivedFrom, doc, None)
-        yield (ev, RG.quote, Literal(s.quote), None)
-        yield (ev, RG.confidence, Literal(f"{s.confidence:.2f}", datatype=XSD.decimal), None)
-        yield (ev, RG.sourceFile, Literal("documents/" + PurePath(s.location.path).name), None)
-        yield (ev, RG.sourceLine, Literal(s.location.line), None)
-        yield (ev, PROV.wasAttributedTo, iris.CURATOR, None)
+        yield (c, rg("date"), date_literal(d), None)
+    for did in sorted({s.document for s in group}):
+        yield (c, f"<{PROV}wasDerivedFrom>", iri(iris.document(did)), None)
+    # The same words recorded twice in one document are one piece of evidence.
+    evidence: dict[str, Statement] = {}
+    for s in sorted(group, key=_evidence_order):
+        evidence.setdefault(iri(iris.evidence(key, s.document, s.quote)), s)
+    for e in evidence:
+        yield (c, rg("evidence"), e, None)
+    for e, s in evidence.items():
+        yield (e, RDF_TYPE, rg("Evidence"), None)
+        yield (e, f"<{PROV}wasDerivedFrom>", iri(iris.document(s.document)), None)
+        yield (e, rg("quote"), literal(s.quote), None)
+        yield (e, rg("confidence"), literal(f"{s.confidence:.2f}", XSD + "decimal"), None)
+        yield (e, rg("sourceFile"), literal("documents/" + PurePath(s.location.path).name), None)
+        yield (e, rg("sourceLine"), integer(s.location.line), None)
+        yield (e, f"<{PROV}wasAttributedTo>", iri(iris.CURATOR), None)
         if s.date:
-            yield (ev, RG.date, date_literal(s.date), None)
-            yield (ev, RG.datePrecision, Literal(s.date.precision), None)
+            yield (e, rg("date"), date_literal(s.date), None)
+            yield (e, rg("datePrecision"), literal(s.date.precision), None)
 
 
-def bind_prefixes(g: Graph) -> None:
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
+def _evidence_order(s: Statement) -> tuple:
+    # Total, so that which of two statements of the same words wins never depends on input order.
+    return (s.document, s.quote, s.location.line, s.location.col, -s.confidence, s.date.text if s.date else "")
 
 
-def to_dataset(all_quads) -> Dataset:
+_REGISTRY_LABELS = {RDF_TYPE, RDFS_LABEL, f"<{SKOS}altLabel>", f"<{SKOS}prefLabel>"}
+_CLAIM_GRAPH = f"<{BASE}claim/"
+_ENTITY = f"<{BASE}id/"
+
+
+def is_assertion(q: Quad) -> bool:
+    """What is claimed, without who says so: claims' assertions plus the registry's types and names."""
+    s, p, _, g = q
+    if g is not None:
+        return g.startswith(_CLAIM_GRAPH)
+    return p in _REGISTRY_LABELS and s.startswith(_ENTITY)
+
+
+def nquad(q: Quad) -> str:
+    s, p, o, g = q
+    return f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n"
+
+
+def to_dataset(all_quads: Iterable[Quad]) -> Dataset:
+    """An rdflib Dataset of the quads, for shapes and tests on corpora that fit rdflib comfortably."""
     ds = Dataset()
-    bind_prefixes(ds)
-    for s, p, o, g in all_quads:
-        if g is None:
-            ds.add((s, p, o))
-        else:
-            ds.add((s, p, o, ds.graph(g)))
+    ds.parse(data="".join(map(nquad, all_quads)), format="nquads")
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, override=True, replace=True)
     return ds
-
-
-def assertions(ds: Dataset) -> Graph:
-    """What is claimed, without who says so: the registry plus the union of every claim's assertion."""
-    out = Graph()
-    bind_prefixes(out)
-    claim_prefix = iris.BASE + "claim/"
-    for s, p, o, g in ds.quads((None, None, None, None)):
-        graph_name = str(getattr(g, "identifier", g))
-        if graph_name.startswith(claim_prefix):
-            out.add((s, p, o))
-        elif p in (RDF.type, RDFS.label, SKOS.altLabel, SKOS.prefLabel) and iris.entity_id(s):
-            out.add((s, p, o))
-    return out

@@ -5,62 +5,139 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
-from rdflib import Dataset, Graph
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
 from graph import __version__
-from graph.triples import PREFIXES, assertions, bind_prefixes
+from graph.triples import PREFIXES, RDF_TYPE, is_assertion, nquad
 
 MANIFEST = "manifest.json"
 STORE = "store"
-SERIALISATIONS = {"graph.trig": "trig", "graph.nq": "nquads", "graph.ttl": "turtle"}
+SERIALISATIONS = ("graph.nq", "graph.trig", "graph.ttl")
 
 
 class OutputError(Exception):
     """The output cannot be written where the user asked."""
 
 
-def nquads_text(ds: Dataset) -> str:
-    # rdflib writes quads in store order; sorting the lines makes the file byte-stable.
-    lines = ds.serialize(format="nquads").splitlines()
-    return "".join(sorted(set(line + "\n" for line in lines if line.strip())))
+_BARE = {"http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#decimal"}
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 
 
-def _turtle_body(g: Graph) -> list[str]:
-    bind_prefixes(g)
-    text = g.serialize(format="turtle")
-    return [line for line in text.splitlines() if not line.startswith("@prefix")]
+class _Compactor:
+    """Prefixed names for IRIs (and literals' datatypes) wherever the local part is safe to write bare."""
+
+    _LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+
+    def __init__(self):
+        self.namespaces = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, term: str) -> str:
+        if not term.startswith("<"):
+            if term.endswith(">"):  # a typed literal: numbers are written bare, other datatypes compacted
+                i = term.rindex("^^<")
+                if term[i + 3:-1] in _BARE and _NUMBER.match(term[1:i - 1]):
+                    return term[1:i - 1]
+                return term[: i + 2] + self(term[i + 2:])
+            return term
+        found = self.cache.get(term)
+        if found is None:
+            found = term
+            value = term[1:-1]
+            for ns, prefix in self.namespaces:
+                if value.startswith(ns) and self._LOCAL.match(value[len(ns):]):
+                    found = f"{prefix}:{value[len(ns):]}"
+                    break
+            if len(self.cache) < 1_000_000:
+                self.cache[term] = found
+        return found
 
 
-def trig_text(ds: Dataset) -> str:
-    # rdflib orders named graphs by hash; we write the default graph first, then graphs sorted by name.
-    out = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())]
-    default = Graph()
-    for t in ds.default_graph:
-        default.add(t)
-    out += _turtle_body(default)
-    named = sorted((c for c in ds.graphs() if c.identifier != DATASET_DEFAULT_GRAPH_ID),
-                   key=lambda c: str(c.identifier))
-    for context in named:
-        g = Graph()
-        for t in context:
-            g.add(t)
-        body = [line for line in _turtle_body(g) if line.strip()]
-        out += ["", f"<{context.identifier}> {{"] + ["    " + line for line in body] + ["}"]
-    return "\n".join(out).strip() + "\n"
+class _TurtleBlock:
+    """Writes triples grouped by consecutive subject, as Turtle (default graph) or inside a TriG graph."""
+
+    def __init__(self, out, compact: _Compactor):
+        self.out, self.compact = out, compact
+        self.subject = None
+        self.indent = ""
+
+    def triple(self, s: str, p: str, o: str) -> None:
+        c = self.compact
+        pred = "a" if p == RDF_TYPE else c(p)
+        if s == self.subject:
+            self.out.write(f" ;\n{self.indent}    {pred} {c(o)}")
+        else:
+            self.end()
+            self.out.write(f"{self.indent}{c(s)} {pred} {c(o)}")
+            self.subject = s
+
+    def end(self) -> None:
+        if self.subject is not None:
+            self.out.write(" .\n" if self.indent else " .\n\n")
+            self.subject = None
 
 
-def serialise(ds: Dataset, fmt: str) -> str:
-    if fmt == "nquads":
-        return nquads_text(ds)
-    if fmt == "turtle":
-        return assertions(ds).serialize(format="turtle")
-    if fmt == "trig":
-        return trig_text(ds)
-    return ds.serialize(format=fmt)
+class _HashingFile:
+    """A text file that hashes what it writes, in chunks (millions of small writes are slow)."""
+
+    def __init__(self, path: Path):
+        self.file = open(path, "wb")
+        self.sha = hashlib.sha256()
+        self.pending: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.pending.append(text)
+        if len(self.pending) >= 4096:
+            self.flush()
+
+    def flush(self) -> None:
+        data = "".join(self.pending).encode("utf-8")
+        self.pending.clear()
+        self.sha.update(data)
+        self.file.write(data)
+
+    def close(self) -> str:
+        self.flush()
+        self.file.close()
+        return self.sha.hexdigest()
+
+
+def _prefix_lines() -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())) + "\n"
+
+
+def write_serialisations(all_quads, folder: Path) -> dict[str, str]:
+    """Stream the quads once into graph.nq, graph.trig and graph.ttl; return each file's SHA-256."""
+    nq, trig, ttl = (_HashingFile(folder / name) for name in SERIALISATIONS)
+    compact = _Compactor()
+    trig.write(_prefix_lines())
+    ttl.write(_prefix_lines())
+    in_trig, in_ttl = _TurtleBlock(trig, compact), _TurtleBlock(ttl, compact)
+    graph = None
+    asserted = set()  # two claims may assert the same triple with different roles; the union lists it once
+    for q in all_quads:
+        s, p, o, g = q
+        nq.write(nquad(q))
+        if g != graph:
+            in_trig.end()
+            if graph is not None:
+                trig.write("}\n\n")
+            if g is not None:
+                trig.write(f"{compact(g)} {{\n")
+            in_trig.indent = "    " if g else ""
+            graph = g
+        in_trig.triple(s, p, o)
+        if is_assertion(q):
+            if (s, p, o) not in asserted:
+                asserted.add((s, p, o))
+                in_ttl.triple(s, p, o)
+    in_trig.end()
+    if graph is not None:
+        trig.write("}\n")
+    in_ttl.end()
+    return {name: f.close() for name, f in zip(SERIALISATIONS, (nq, trig, ttl))}
 
 
 def load_store(path: Path, nquads_file: Path) -> None:
@@ -72,7 +149,7 @@ def load_store(path: Path, nquads_file: Path) -> None:
     del store  # releases the store's lock before the directory is moved
 
 
-def write_build(out: Path, ds: Dataset, counts: dict) -> dict:
+def write_build(out: Path, all_quads, counts: dict) -> dict:
     """Write everything into a fresh sibling directory, then swap it in; the old build survives any failure."""
     out = Path(out)
     if out.exists() and not (out.is_dir() and ((out / MANIFEST).exists() or not any(out.iterdir()))):
@@ -82,11 +159,7 @@ def write_build(out: Path, ds: Dataset, counts: dict) -> dict:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        digests = {}
-        for name, fmt in SERIALISATIONS.items():
-            data = serialise(ds, fmt).encode("utf-8")
-            (tmp / name).write_bytes(data)
-            digests[name] = hashlib.sha256(data).hexdigest()
+        digests = write_serialisations(all_quads, tmp)
         load_store(tmp / STORE, tmp / "graph.nq")
         manifest = {"rightsgraph": __version__, "counts": counts, "sha256": digests, "store": STORE}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

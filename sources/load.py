@@ -12,6 +12,7 @@ from sources.text import normalise
 from sources.yamlpos import Map, Seq, read_yaml
 
 ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 # RDF serialisers do not all escape these; no article needs them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -147,11 +148,19 @@ def _read_registry(path: Path, check: _Checker) -> dict[str, Entity]:
                 id=eid, type=etype, name=name,
                 aliases=tuple(str(a).strip() for a in aliases if str(a).strip()),
                 name_km=check.text(item, "name_km", "an entity"),
-                wikidata=check.text(item, "wikidata", "an entity"),
+                wikidata=_wikidata(item, check),
                 note=check.text(item, "note", "an entity"),
                 location=item.location,
             )
     return entities
+
+
+def _wikidata(item: Map, check: _Checker) -> str | None:
+    qid = check.text(item, "wikidata", "an entity")
+    if qid is not None and not WIKIDATA.match(qid):
+        check.add(item.key_locations["wikidata"], f"'{qid}' is not a Wikidata item id (like Q123)")
+        return None
+    return qid
 
 
 def _read_documents(folder: Path, check: _Checker) -> tuple[dict[str, Document], list[Statement]]:
@@ -275,6 +284,12 @@ def _literal(item: Map, relation, check: _Checker):
     return str(value).strip()
 
 
+def type_mismatch(key: str, eid: str, etype: str, predicate: str, allowed: tuple[str, ...]) -> str:
+    """The message for a statement that breaks its relation's shape (ontology/shapes.ttl)."""
+    return (f"{key} '{eid}' is a {etype}, but '{predicate}' expects {' or '.join(allowed)} "
+            f"as its {key} (shape {predicate}-{key})")
+
+
 def _check_references(entities, documents, statements, check: _Checker) -> None:
     def known(eid: str | None, where: Location, role: str) -> None:
         if eid is not None and eid not in entities:
@@ -286,6 +301,12 @@ def _check_references(entities, documents, statements, check: _Checker) -> None:
     for s in statements:
         for key in ("subject", "object", "according_to"):
             known(getattr(s, key), check.refs.get((s.location, key), s.location), key)
+        relation = check.schema.relations[s.predicate]
+        for key, allowed in (("subject", relation.domain), ("object", relation.range)):
+            entity = entities.get(getattr(s, key))
+            if entity is not None and not check.schema.fits(entity.type, allowed):
+                check.add(check.refs.get((s.location, key), s.location),
+                          type_mismatch(key, entity.id, entity.type, relation.name, allowed))
 
 
 def _check_quotes(documents, statements, texts: Path, check: _Checker) -> None:

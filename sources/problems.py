@@ -5,10 +5,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
+    """Where something was written; a tuple because the reader makes one for every YAML value."""
+
     path: str
     line: int = 0  # 1-based; 0 when the problem concerns the whole file
     col: int = 0

@@ -27,6 +27,9 @@ class Text(str):
     location: Location
 
 
+# libyaml's parser is about ten times faster and reports the same positions.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _SCALARS = {
     "tag:yaml.org,2002:int": int,
     "tag:yaml.org,2002:float": float,
@@ -87,7 +90,7 @@ def read_yaml(path: Path) -> tuple[object, list[Problem]]:
         return None, [Problem(Location(shown, line, col),
                               f"the file is not UTF-8 (byte 0x{raw[e.start]:02x}); save it as UTF-8")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)

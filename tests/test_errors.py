@@ -35,7 +35,7 @@ def breaks(kind: str, src: Path) -> str:
     daily = src / DAILY
     if kind == "malformed-yaml":
         daily.write_text("id: daily-2020-01-10\ntitle: [unclosed\n", encoding="utf-8")
-        return f"{daily}:3:1: malformed YAML: expected ',' or ']', but got '<stream end>'"
+        return f"{daily}:3:1: malformed YAML: did not find expected ',' or ']'"
     if kind == "unknown-entity":
         edit(daily, "object: charge-plotting", "object: charge-plottin")
         return (f"{daily}:20:13: unknown entity 'charge-plottin' as object (did you mean 'charge-plotting'?); "
@@ -45,8 +45,8 @@ def breaks(kind: str, src: Path) -> str:
         return f"{daily}:19:16: unknown predicate 'chargedwith' (did you mean 'chargedWith'?)"
     if kind == "wrong-subject-type":
         edit(daily, "  - subject: ana-lee\n    predicate: leaderOf", "  - subject: free-party\n    predicate: leaderOf")
-        return (f"{daily}:8:5: subject 'free-party' is a PoliticalParty, but 'leaderOf' expects Person "
-                "as its subject (SHACL leaderOf-subject)")
+        return (f"{daily}:8:14: subject 'free-party' is a PoliticalParty, but 'leaderOf' expects Person "
+                "as its subject (shape leaderOf-subject)")
     if kind == "impossible-date":
         edit(daily, 'date: "2020-01-08"', "date: 2021-02-30")
         return f"{daily}:16:11: '2021-02-30' is not a real date: February 2021 has 28 days"
@@ -176,3 +176,23 @@ def test_every_command_has_help_and_the_group_a_version():
         result = run(name, "--help")
         assert result.exit_code == 0, name
         assert command.help and command.help.strip(), f"{name} has no help text"
+
+
+def test_pyshacl_and_the_loader_agree_on_a_wrong_type(good_sources):
+    """The loader checks domains and ranges itself (fast at any size); pySHACL, run on the same statement
+    with the loader's check bypassed, reports the same problem in the same words."""
+    import dataclasses
+
+    from graph.shacl import check_shapes
+    from graph.triples import quads, to_dataset
+    from sources.load import load_sources
+
+    corpus = load_sources(good_sources)
+    corpus.statements = [dataclasses.replace(s, subject="free-party") if s.predicate == "leaderOf" else s
+                         for s in corpus.statements]
+    problems = check_shapes(to_dataset(quads(corpus)), corpus)
+    assert sorted({p.message for p in problems}) == [
+        "subject 'free-party' is a PoliticalParty, but 'leaderOf' expects Person as its subject "
+        "(shape leaderOf-subject)"]
+    assert sorted((Path(p.location.path).name, p.location.line) for p in problems) == [
+        ("daily-2020-01-10.yaml", 8), ("watch-2020-01-12.yaml", 9)]
