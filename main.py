@@ -78,7 +78,8 @@ def build(sources: Path, texts: Path | None, out: Path, shacl: bool | None):
 @cli.command()
 @sources_option
 @texts_option
-def validate(sources: Path, texts: Path | None):
+@shacl_option
+def validate(sources: Path, texts: Path | None, shacl: bool | None):
     """Check the sources and the SHACL shapes; report every problem as path:line:col."""
     from graph.build import check, counts
 
