@@ -106,6 +106,26 @@ def stats(build_dir: Path, fmt: str):
         click.echo(format_text(result), nl=False)
 
 
+@cli.command()
+@click.option("--statements", "n", type=click.IntRange(min=1), required=True,
+              help="How many statements to write (e.g. 1000000).")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same files.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Directory to write: entities.yaml, documents/ and texts/ (must not exist or be empty).")
+def synth(n: int, seed: int, out: Path):
+    """Write a synthetic sources directory shaped like a real corpus, for benchmarks and load tests:
+    power-law participation, parties with thousands of members, mass trials with hundreds of
+    co-defendants, NGOs commenting on many cases, facts repeated by several documents."""
+    from sources.synth import synthesise
+
+    if out.exists() and any(out.iterdir()):
+        click.echo(f"error: {out} is not empty; choose a new --out", err=True)
+        sys.exit(1)
+    made = synthesise(n, out, seed)
+    click.echo(f"wrote {out}/: {made['statements']} statements in {made['documents']} documents, "
+               f"{made['entities']} entities (texts in {out}/texts)")
+
+
 # --- SPARQL commands: query, queries, serve, push, export (graph/sparql.py, graph/endpoint.py) ---
 
 # --- network analysis commands: report (graph/network.py, graph/report.py) ---

@@ -1,0 +1,151 @@
+"""Write a synthetic sources directory with the structure of real repression corpora, for benchmarks."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_SYLLABLES = ("Sok", "Chan", "Vann", "Sam", "Kem", "Mu", "Meas", "Chea", "Heng", "Pich", "Rath", "Sophal",
+              "Dara", "Vuthy", "Kosal", "Nary", "Sreymom", "Bopha", "Vanna", "Thida", "Rithy", "Sovann",
+              "Piseth", "Chhay", "Eang", "Ly", "Ouk", "Prak", "Seng", "Tep", "Yim", "Nhem")
+_CHARGES = (  # (name, article, maximum years): shaped like the Criminal Code charges in the real corpus
+    ("plotting", 453, 10), ("incitement to commit a felony", 494, 2), ("inciting military disobedience", 471, 5),
+    ("criminal attempt", 451, 30), ("conspiring with a foreign power", 443, 30), ("insurrection", 459, 30),
+    ("defamation", 305, 0), ("espionage", 445, 15), ("attack", 451, 30), ("forgery", 629, 10),
+    ("violence against officials", 218, 5), ("obstruction", 523, 3),
+)
+_PLACES = ("Phnom Penh", "Battambang", "Siem Reap", "Kampong Cham", "Takeo", "Kandal", "Prey Veng", "Kampot",
+           "Svay Rieng", "Pursat", "Kratie", "Tbong Khmum", "Koh Kong", "Kep", "Pailin", "Stung Treng")
+
+
+@dataclass
+class _World:
+    rng: random.Random
+    entities: list[str] = field(default_factory=list)  # YAML lines
+    people: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
+    groups: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def add(self, kind: str, eid: str, etype: str, name: str) -> tuple[str, str]:
+        self.entities.append(f"  - id: {eid}\n    type: {etype}\n    name: {json.dumps(name, ensure_ascii=False)}\n")
+        self.groups.setdefault(kind, []).append((eid, name))
+        return eid, name
+
+    def pick(self, kind: str, skew: float = 1.0) -> tuple[str, str]:
+        """Power-law choice: low indices are picked far more often when skew > 1."""
+        items = self.groups[kind]
+        return items[min(len(items) - 1, int(len(items) * self.rng.random() ** skew))]
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(_SYLLABLES)} {rng.choice(_SYLLABLES)}{rng.choice(('', ' ' + rng.choice(_SYLLABLES)))}"
+
+
+def _world(n: int, rng: random.Random) -> _World:
+    w = _World(rng)
+    n_people = max(50, n // 6)
+    for i in range(n_people):
+        w.add("person", f"person-{i:07d}", "Person", _name(rng))
+    for i in range(max(3, min(40, n_people // 3000))):
+        w.add("party", f"party-{i:03d}", "PoliticalParty", f"{_name(rng).split()[0]} National Party {i}")
+    for i in range(max(2, n // 25000 + 2)):
+        w.add("ngo", f"ngo-{i:03d}", "NGO", f"Rights Watch {i}")
+    for i in range(max(3, n // 20000 + 3)):
+        w.add("media", f"media-{i:03d}", "MediaOutlet", f"Daily Courier {i}")
+    for i, place in enumerate(_PLACES):
+        w.add("place", f"place-{i:02d}", "Place", place)
+    for i in range(max(2, len(_PLACES) // 2)):
+        w.add("court", f"court-{i:02d}", "Court", f"{_PLACES[i]} Municipal Court")
+        w.add("prison", f"prison-{i:02d}", "Prison", f"Correctional Center {i + 1}")
+    w.add("government", "government", "GovernmentBody", "Ministry of Interior")
+    for i, (name, _, _) in enumerate(_CHARGES):
+        w.add("charge", f"charge-{i:02d}", "Charge", name)
+    for i in range(max(4, n // 400)):
+        w.add("trial", f"trial-{i:06d}", "Trial", f"Mass trial {i}")
+    return w
+
+
+def synthesise(n_statements: int, out: Path, seed: int = 0) -> dict:
+    """Write entities.yaml, documents/*.yaml and texts/*.txt holding exactly `n_statements` statements."""
+    rng = random.Random(seed)
+    w = _world(n_statements, rng)
+    out = Path(out)
+    (out / "documents").mkdir(parents=True, exist_ok=True)
+    (out / "texts").mkdir(exist_ok=True)
+    arrests: dict[str, str] = {}
+    recent: list[tuple] = []  # facts that later documents may repeat (corroboration)
+    charges = w.groups["charge"]
+
+    def fact() -> tuple:
+        """One fact as (subject, predicate, object or None, value or None, sentence)."""
+        r = rng.random()
+        pid, pname = w.pick("person", skew=2.5)
+        if r < 0.22:
+            party, pn = w.pick("party", skew=3)
+            return pid, "memberOf", party, None, f"{pname} is a member of the {pn}."
+        if r < 0.40:
+            trial, tn = w.pick("trial", skew=2)
+            return pid, "defendantIn", trial, None, f"{pname} is among the defendants in the {tn}."
+        if r < 0.55:
+            cid, cn = w.pick("charge", skew=1.5)
+            return pid, "chargedWith", cid, None, f"{pname} was charged with {cn}."
+        if r < 0.62:
+            if pid not in arrests:
+                arrests[pid] = w.add("arrest", f"arrest-{pid}", "Arrest", f"Arrest of {pname}")[0]
+            return pid, "arrestedOn", arrests[pid], None, f"{pname} was arrested."
+        if r < 0.68:
+            prison, prn = w.pick("prison")
+            return pid, "heldIn", prison, None, f"{pname} is held in {prn}."
+        if r < 0.76:
+            ngo, nn = w.pick("ngo", skew=2)
+            return ngo, "callsForReleaseOf", pid, None, f"{nn} called for the release of {pname}."
+        if r < 0.82:
+            trial, tn = w.pick("trial", skew=2)
+            ngo, nn = w.pick("ngo", skew=2)
+            return trial, "condemnedBy", ngo, None, f"{nn} condemned the {tn}."
+        if r < 0.87:
+            trial, tn = w.pick("trial")
+            court, crn = w.pick("court", skew=2)
+            return trial, "triedBy", court, None, f"The {tn} is heard by the {crn}."
+        if r < 0.92:
+            place, pln = w.pick("place", skew=2)
+            return pid, "exiledIn", place, None, f"{pname} lives in exile in {pln}."
+        if r < 0.96:
+            party, pn = w.pick("party", skew=3)
+            return pid, "leaderOf", party, None, f"{pname} leads the {pn}."
+        i = rng.randrange(len(charges))
+        return charges[i][0], "maximumPenaltyYears", None, _CHARGES[i][2], \
+            f"The charge of {_CHARGES[i][0]} carries up to {_CHARGES[i][2]} years."
+
+    written = 0
+    doc_index = 0
+    while written < n_statements:
+        size = min(n_statements - written, rng.randint(10, 70))
+        year = rng.randint(2010, 2025)
+        month = rng.randint(1, 12)
+        day = rng.randint(1, 28)
+        did = f"doc-{doc_index:07d}"
+        publisher = w.pick("media" if rng.random() < 0.7 else "ngo", skew=1.5)[0]
+        sentences, lines = [], []
+        for k in range(size):
+            f = recent[rng.randrange(len(recent))] if recent and rng.random() < 0.25 else fact()
+            if len(recent) < 5000:
+                recent.append(f)
+            else:
+                recent[rng.randrange(len(recent))] = f
+            subject, predicate, obj, value, sentence = f
+            sentence = f"{sentence[:-1]}, report {k + 1} says."  # each document words it its own way
+            sentences.append(sentence)
+            target = f"    object: {obj}\n" if obj else f"    value: {value}\n"
+            date = f'    date: "{year}-{month:02d}-{day:02d}"\n' if predicate in ("arrestedOn", "chargedWith") else ""
+            lines.append(f"  - subject: {subject}\n    predicate: {predicate}\n{target}{date}"
+                         f"    quote: {json.dumps(sentence, ensure_ascii=False)}\n")
+        header = (f"id: {did}\ntitle: \"Synthetic report {doc_index}\"\nkind: NewsArticle\npublisher: {publisher}\n"
+                  f"date: \"{year}-{month:02d}-{day:02d}\"\ntext: {did}.txt\nstatements:\n")
+        (out / "documents" / f"{did}.yaml").write_text(header + "".join(lines), encoding="utf-8")
+        (out / "texts" / f"{did}.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
+        written += size
+        doc_index += 1
+    (out / "entities.yaml").write_text("entities:\n" + "".join(w.entities), encoding="utf-8")
+    return {"statements": written, "documents": doc_index, "entities": len(w.entities)}
