@@ -163,6 +163,14 @@ def _wikidata(item: Map, check: _Checker) -> str | None:
     return qid
 
 
+def _url(data: Map, check: _Checker) -> str | None:
+    url = check.text(data, "url", "a document")
+    if url is not None and not re.match(r"^https?://[^\s<>\"]+$", url):
+        check.add(data.key_locations["url"], f"'{url}' is not a web address; write it as http:// or https://...")
+        return None
+    return url
+
+
 def _read_documents(folder: Path, check: _Checker) -> tuple[dict[str, Document], list[Statement]]:
     documents: dict[str, Document] = {}
     statements: list[Statement] = []
@@ -203,7 +211,7 @@ def _read_documents(folder: Path, check: _Checker) -> tuple[dict[str, Document],
             continue
         doc = Document(id=did, title=title, kind=kind, publisher=publisher, date=date, text=text,
                        date_basis=check.text(data, "date_basis", "a document"),
-                       url=check.text(data, "url", "a document"), location=data.location)
+                       url=_url(data, check), location=data.location)
         documents[did] = doc
         check.remember(data, "publisher")
         items = data.get("statements")

@@ -132,6 +132,8 @@ def test_registry_mistakes(good_sources, change, expected):
      ":13:5: a statement has no 'quote'"),
     (('role: President', 'role: "Pres\\fident"'),
      ":11:11: 'role' of a statement contains the control character U+000C; remove it"),
+    (("text: daily.txt", "text: daily.txt\nurl: javascript:alert(1)"),
+     ":7:6: 'javascript:alert(1)' is not a web address; write it as http:// or https://..."),
     (("id: daily-2020-01-10", "id: daily-2020"),
      ":1:5: document id 'daily-2020' differs from its file name; rename the file to daily-2020.yaml"),
 ])
