@@ -321,7 +321,7 @@ def report(build_dir: Path, fmt: str, out: Path | None, node_type: str | None, a
       rightsgraph report --format html --out report.html
       rightsgraph report --type Person --as-of 2017-12-31
     """
-    from graph.network import write_text_atomic
+    from graph.writers import write_text_atomic
     from graph.report import make_report
 
     bar = None

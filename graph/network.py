@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import networkx as nx
 
 from graph.iris import entity_id
 from graph.store import open_store, select
-from graph.writers import OutputError
+from graph.writers import OutputError, write_text_atomic
 from ontology import BASE, NS
 from ontology.schema import load_schema
 from sources.model import PartialDate
@@ -311,28 +309,6 @@ def export_text(G: nx.MultiDiGraph, fmt: str) -> str:
         return "\n".join(nx.generate_graphml(H, encoding="utf-8", prettyprint=True)) + "\n"
     # GEXF 1.2: Gephi reads edge weights from the 'weight' attribute; keys become edge ids.
     return "\n".join(nx.generate_gexf(H, encoding="utf-8", prettyprint=True, version="1.2draft")) + "\n"
-
-
-def write_text_atomic(text: str, out: Path) -> None:
-    """Write text next to its destination, then rename, so a failure leaves the old file untouched."""
-    out = Path(out)
-    if out.is_dir():
-        raise NetworkError(f"{out} is a directory; give a file name with --out")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise NetworkError(f"cannot write {out}: the directory {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=parent)
-    try:
-        # mkstemp makes the file private; a report is an ordinary file, so give it the umask's permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export_network(build_dir: Path, fmt: str, out: Path | None) -> None:

@@ -6,14 +6,13 @@ import datetime as dt
 import difflib
 import json
 import math
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import networkx as nx
 
+from graph.writers import write_text_atomic
 from ontology import NS
 from ontology.schema import load_schema
 from sources.model import PartialDate
@@ -506,26 +505,8 @@ def write_view(build_dir: Path, out: Path, *, focus: str | None = None, depth: i
     values = sizes(G, size_by)
     page = html(V, evidence(store, V), values, size_by=size_by,
                 title=describe(focus, depth, types, date_from, date_to), max_nodes=max_nodes)
-    write_atomic(page, out)
+    write_text_atomic(page, out)
     return {"nodes": V.number_of_nodes(), "edges": V.number_of_edges(), "bytes": len(page.encode("utf-8")),
             "out": str(out)}
 
 
-def write_atomic(text: str, out: Path) -> None:
-    """Write next to the destination, then rename: a failure leaves an earlier page untouched."""
-    out = Path(out)
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise ViewError(f"cannot write {out}: the directory {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        # mkstemp makes the file private; a page is meant to be shared, so give it the usual mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

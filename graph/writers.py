@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 from graph import __version__
@@ -138,6 +139,28 @@ def write_serialisations(all_quads, folder: Path) -> dict[str, str]:
         trig.write("}\n")
     in_ttl.end()
     return {name: f.close() for name, f in zip(SERIALISATIONS, (nq, trig, ttl))}
+
+
+def write_text_atomic(text: str, out: Path) -> None:
+    """Write next to the destination, then rename: a failure leaves an earlier file untouched."""
+    out = Path(out)
+    if out.is_dir():
+        raise OutputError(f"{out} is a directory; give a file name with --out")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {out}: the directory {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        # mkstemp makes the file private; reports and pages are meant to be shared, so use the umask's mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def load_store(path: Path, nquads_file: Path) -> None:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from graph.network import (EXPORT_FORMATS, NetworkError, claim_span, export_network, export_text, keep_claim,
                            load_network, simple_view)
 from graph.store import open_store, select
+from graph.writers import OutputError
 from ontology import NS
 from ontology.schema import load_schema
 from sources.model import PartialDate
@@ -232,7 +233,7 @@ def test_export_network_writes_files_atomically_and_to_stdout(small_build, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"net.{f}" for f in EXPORT_FORMATS)  # no temp left
     with pytest.raises(NetworkError, match="unknown export format"):
         export_network(small_build, "dot", None)
-    with pytest.raises(NetworkError, match="does not exist"):
+    with pytest.raises(OutputError, match="does not exist"):
         export_network(small_build, "gexf", tmp_path / "missing" / "x.gexf")
 
 
