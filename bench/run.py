@@ -3,8 +3,9 @@
     python bench/run.py [--sizes 1e3,1e4,1e5] [--json bench/results.json] [--workdir DIR]
 
 For each size: `rightsgraph synth`, then validate + build (statements per second, peak memory), and
-beside it the baseline: rdflib parsing the same N-Quads into an in-memory Dataset. Each step runs in a
-fresh process so that its peak memory is its own.
+beside it the baseline: rdflib parsing the same N-Quads into an in-memory Dataset; then the centrality
+report (JSON) and the HTML view of the whole network. Each step runs in a fresh process so that its peak
+memory is its own. The named SPARQL questions are benchmarked by bench/bench_sparql.py.
 """
 
 from __future__ import annotations
@@ -42,7 +43,27 @@ def step_rdflib_parse(nquads: str) -> dict:
     return {"seconds": time.perf_counter() - start, "quads": len(ds)}
 
 
-STEPS = {"build": step_build, "rdflib-parse": step_rdflib_parse}
+def step_report(build_dir: str, sample: str) -> dict:
+    from graph.report import make_report
+
+    start = time.perf_counter()
+    text = make_report(Path(build_dir), "json", sample=int(sample) or None)
+    return {"seconds": time.perf_counter() - start, "bytes": len(text)}
+
+
+def step_view(build_dir: str, out: str) -> dict:
+    from graph.view import ViewError, write_view
+
+    start = time.perf_counter()
+    try:
+        held = write_view(Path(build_dir), Path(out))
+    except ViewError as e:  # past its size limit the view refuses: that is the behaviour to measure
+        return {"seconds": time.perf_counter() - start, "refused": str(e).splitlines()[0]}
+    return {"seconds": time.perf_counter() - start, "bytes": Path(out).stat().st_size,
+            "nodes": held.get("nodes")}
+
+
+STEPS = {"build": step_build, "rdflib-parse": step_rdflib_parse, "report": step_report, "view": step_view}
 
 
 def run_step(name: str, *args: str, timeout: float) -> dict:
@@ -69,6 +90,14 @@ def fmt_seconds(r: dict) -> str:
     return f"{r['seconds']:.2f} s" if "seconds" in r else r.get("error", "-")
 
 
+def fmt_view(r: dict) -> str:
+    if "refused" in r:
+        return f"refused in {r['seconds']:.1f} s: {r['refused'][:60]}"
+    if "bytes" in r:
+        return f"{r['seconds']:.2f} s, {r['bytes'] / 1024:,.0f} KiB"
+    return r.get("error", "-")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1e3,1e4,1e5", help="statement counts, comma-separated")
@@ -91,7 +120,7 @@ def main() -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="rightsgraph-bench-"))
     rows = []
     print(f"{'statements':>10}  {'validate+build':>15} {'stmts/s':>9} {'peak MB':>8}  "
-          f"{'rdflib parse':>13} {'peak MB':>8}  {'ratio':>6}")
+          f"{'rdflib parse':>13} {'peak MB':>8}  {'ratio':>6}  {'report':>9}  view")
     for n in sizes:
         sources, out = workdir / f"sources-{n}", workdir / f"build-{n}"
         if not (sources / "entities.yaml").exists():
@@ -99,10 +128,17 @@ def main() -> int:
         ours = run_step("build", str(sources), str(out), timeout=args.timeout)
         base = run_step("rdflib-parse", str(out / "graph.nq"), timeout=args.timeout) \
             if (out / "graph.nq").exists() else {"error": "no build"}
+        built = (out / "graph.nq").exists()
+        # Exact betweenness is quadratic in actors; past a few thousand the report samples 500 sources.
+        report = run_step("report", str(out), "500" if n > 20_000 else "0", timeout=args.timeout) \
+            if built else {"error": "no build"}
+        view = run_step("view", str(out), str(workdir / f"view-{n}.html"), timeout=args.timeout) \
+            if built else {"error": "no build"}
         rate = f"{n / ours['seconds']:,.0f}" if "seconds" in ours else "-"
         print(f"{n:>10,}  {fmt_seconds(ours):>15} {rate:>9} {ours.get('peak_mb', 0):>8.0f}  "
-              f"{fmt_seconds(base):>13} {base.get('peak_mb', 0):>8.0f}  {ratio(base, ours):>6}", flush=True)
-        rows.append({"statements": n, "build": ours, "rdflib_parse": base})
+              f"{fmt_seconds(base):>13} {base.get('peak_mb', 0):>8.0f}  {ratio(base, ours):>6}  "
+              f"{fmt_seconds(report):>9}  {fmt_view(view)}", flush=True)
+        rows.append({"statements": n, "build": ours, "rdflib_parse": base, "report": report, "view": view})
     if args.json:
         args.json.write_text(json.dumps({"cpus": os.cpu_count(), "results": rows}, indent=2) + "\n")
     return 0
