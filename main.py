@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from graph import __version__
-from graph.writers import OutputError
+from graph.errors import UserError
 from sources import BUNDLED
 from sources.problems import SourcesError
 
@@ -36,13 +36,13 @@ def fail(problems: list, what: str) -> None:
     sys.exit(1)
 
 
-def run_guarded(fn, what: str):
+def run_guarded(fn, what: str = ""):
     """Turn the library's typed errors into messages and exit codes; never a traceback for a user's mistake."""
     try:
         return fn()
     except SourcesError as e:
         fail(e.problems, what)
-    except OutputError as e:
+    except UserError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(1)
 
@@ -60,7 +60,9 @@ def cli():
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
               help="Build directory to write (replaced only when the build succeeds).")
 @shacl_option
-def build(sources: Path, texts: Path | None, out: Path, shacl: bool | None):
+@click.option("--endpoint", default=None, metavar="URL",
+              help="After a successful build, push it to this SPARQL 1.1 Update server (see 'push --help').")
+def build(sources: Path, texts: Path | None, out: Path, shacl: bool | None, endpoint: str | None):
     """Check the sources and build the RDF graph: graph.trig, graph.nq, graph.ttl and an Oxigraph store."""
     import time
 
@@ -73,6 +75,11 @@ def build(sources: Path, texts: Path | None, out: Path, shacl: bool | None):
     click.echo(f"built {out}/ in {time.perf_counter() - start:.1f}s: {c['entities']} entities, "
                f"{c['claims']} claims from {c['statements']} statements in {c['documents']} documents "
                f"({c['corroborated_claims']} claims supported by more than one document)")
+    if endpoint:
+        from graph.endpoint import push as run_push
+
+        n = run_guarded(lambda: run_push(out, endpoint, replace=True))
+        click.echo(f"pushed {n} quads to {endpoint}")
 
 
 @cli.command()
@@ -99,7 +106,7 @@ def stats(build_dir: Path, fmt: str):
     from graph.stats import stats as compute
     from graph.store import open_store
 
-    result = run_guarded(lambda: compute(open_store(build_dir)), "")
+    result = run_guarded(lambda: compute(open_store(build_dir)))
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
@@ -127,17 +134,6 @@ def synth(n: int, seed: int, out: Path):
 
 
 # --- SPARQL commands: query, queries, serve, push, export (graph/sparql.py, graph/endpoint.py) ---
-
-def _sparql_guarded(fn):
-    """QueryError (syntax, network refused, timeouts, servers) becomes one message and exit code 1."""
-    from graph.sparql import QueryError
-
-    try:
-        return run_guarded(fn, "")
-    except QueryError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(1)
-
 
 endpoint_option = click.option(
     "--endpoint", default=None, metavar="URL",
@@ -195,7 +191,7 @@ def query(text, file, name, params, fmt, build_dir, endpoint, timeout, allow_net
             result = sparql.run_local(build_dir, prepared, timeout or None)
         return sparql.format_result(result, fmt)
 
-    click.echo(_sparql_guarded(run), nl=False)
+    click.echo(run_guarded(run), nl=False)
 
 
 @cli.command()
@@ -204,7 +200,7 @@ def queries(verbose: bool):
     """List the named questions that 'query --name NAME' runs (the .rq files in graph/queries/)."""
     from graph.sparql import questions
 
-    qs = _sparql_guarded(questions)
+    qs = run_guarded(questions)
     width = max(len(n) for n in qs)
     for q in qs.values():
         params = " ".join(f"--param {p.name}=..." for p in q.params)
@@ -221,24 +217,30 @@ def queries(verbose: bool):
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--timeout", type=click.IntRange(min=1), default=30, show_default=True,
               help="Stop any query after this many seconds.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=50_000_000, show_default=True,
+              help="Refuse results larger than this (HTTP 413); ask with LIMIT instead.")
 @click.option("--allow-update", is_flag=True,
               help="Accept SPARQL Update and Graph Store writes (they change the build's store).")
-def serve(build_dir: Path, host: str, port: int, timeout: int, allow_update: bool):
+@click.option("--allow-network", is_flag=True, help="Let queries use SERVICE to reach other endpoints.")
+def serve(build_dir: Path, host: str, port: int, timeout: int, max_bytes: int, allow_update: bool,
+          allow_network: bool):
     """Serve the build over the SPARQL 1.1 Protocol with the Oxigraph server (read-only by default).
 
     Queries go to http://HOST:PORT/query (YASGUI, SPARQLWrapper, rdflib's SPARQLStore, Gephi); the default
-    graph is the union of every claim, as in 'query'. Stop it with Ctrl-C.
+    graph is the union of every claim, as in 'query'. A query past --timeout is stopped (HTTP 503), a result
+    past --max-bytes refused (HTTP 413), SERVICE refused (HTTP 403). Stop it with Ctrl-C.
     """
     from graph import endpoint as ep
 
     if not ep.is_loopback(host):
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can query the graph",
                    err=True)
-    proc = _sparql_guarded(lambda: ep.start_server(build_dir, host, port, timeout, allow_update, quiet=False))
+    server = run_guarded(lambda: ep.start_endpoint(build_dir, host, port, timeout, allow_update,
+                                                       allow_network, max_bytes))
     mode = "read-write" if allow_update else "read-only"
-    click.echo(f"serving {build_dir} ({mode}, queries stopped after {timeout} s) at http://{host}:{port}/query;"
-               f" Ctrl-C stops it", err=True)
-    sys.exit(ep.serve_forever(proc))
+    click.echo(f"serving {build_dir} ({mode}; queries stopped after {timeout} s) at {server.url}; "
+               f"Ctrl-C stops it", err=True)
+    sys.exit(ep.run_until_interrupted(server))
 
 
 @cli.command()
@@ -256,7 +258,7 @@ def push(build_dir: Path, endpoint: str, update_endpoint: str | None, replace: b
     """Load the build's dataset, named graphs included, into a SPARQL 1.1 Update server."""
     from graph.endpoint import push as run_push
 
-    n = _sparql_guarded(lambda: run_push(build_dir, endpoint, update_endpoint, batch=batch, replace=replace))
+    n = run_guarded(lambda: run_push(build_dir, endpoint, update_endpoint, batch=batch, replace=replace))
     click.echo(f"pushed {n} quads to {update_endpoint or endpoint}")
 
 
@@ -273,13 +275,13 @@ def export(fmt: str, out: Path | None, build_dir: Path):
     if fmt in ("graphml", "gexf", "csv-edges"):
         from graph.network import export_network
 
-        run_guarded(lambda: export_network(build_dir, fmt, out), "")
+        run_guarded(lambda: export_network(build_dir, fmt, out))
         if out is not None:
             click.echo(f"wrote {out}", err=True)
         return
     from graph.export import export as run_export
 
-    text = run_guarded(lambda: run_export(build_dir, fmt, out), "")
+    text = run_guarded(lambda: run_export(build_dir, fmt, out))
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -338,14 +340,14 @@ def report(build_dir: Path, fmt: str, out: Path | None, node_type: str | None, a
     try:
         text = run_guarded(lambda: make_report(
             build_dir, fmt, node_type=node_type, as_of=as_of.date() if as_of else None, top=top, sample=sample,
-            seed=seed, method=method, events=events, charges=charges, progress=progress if show else None), "")
+            seed=seed, method=method, events=events, charges=charges, progress=progress if show else None))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     if out is None:
         click.echo(text, nl=False)
     else:
-        run_guarded(lambda: write_text_atomic(text, out), "")
+        run_guarded(lambda: write_text_atomic(text, out))
         click.echo(f"wrote {out}", err=True)
 
 # --- HTML view command: view (graph/view.py) ---
@@ -381,14 +383,12 @@ def view(build_dir: Path, out: Path, focus: str | None, depth: int, types: tuple
       rightsgraph view --focus "Kem Sokha" --depth 2 --size-by betweenness
       rightsgraph view --type Person --type PoliticalParty --from 2017 --to 2018
     """
-    from graph.network import NetworkError
-    from graph.view import ViewError, write_view
+    from graph.view import write_view
 
     try:
-        made = run_guarded(lambda: write_view(build_dir, out, focus=focus, depth=depth, types=types,
-                                              date_from=date_from, date_to=date_to, size_by=size_by,
-                                              max_nodes=max_nodes), "")
-    except (ViewError, NetworkError) as e:
+        made = write_view(build_dir, out, focus=focus, depth=depth, types=types, date_from=date_from,
+                          date_to=date_to, size_by=size_by, max_nodes=max_nodes)
+    except UserError as e:  # the view says so, since a page may already exist at --out
         click.echo(f"error: {e} (nothing was written)", err=True)
         sys.exit(1)
     click.echo(f"wrote {made['out']}: {made['nodes']} entit{'y' if made['nodes'] == 1 else 'ies'}, "
@@ -397,17 +397,6 @@ def view(build_dir: Path, out: Path, focus: str | None, depth: int, types: tuple
 
 
 # --- extraction commands: extract, review, evaluate (graph/extract/) ---
-
-def _extract_guarded(fn):
-    """Run an extraction step; its typed errors become one message and exit code 1."""
-    from graph.extract import ExtractError
-
-    try:
-        return run_guarded(fn, "nothing was written")
-    except ExtractError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(1)
-
 
 min_confidence_option = click.option(
     "--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True,
@@ -433,19 +422,14 @@ def extract(files, fmt, out, date, publisher, sources, min_confidence):
     statements, each with its quote, offsets into the cleaned text, date and confidence.
 
     Nothing is added to the sources: review the candidates with `rightsgraph review`."""
-    from graph.extract import ExtractError
     from graph.extract.run import extract_files
 
-    def report(message: str) -> None:
+    def say(message: str) -> None:
         click.echo(message, err=True)
 
-    try:
-        outcome = run_guarded(lambda: extract_files(files, fmt=fmt, out=out, date=date, publisher=publisher,
-                                                    sources=sources, min_confidence=min_confidence,
-                                                    report=report), "nothing was extracted")
-    except ExtractError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(1)
+    outcome = run_guarded(lambda: extract_files(files, fmt=fmt, out=out, date=date, publisher=publisher,
+                                                sources=sources, min_confidence=min_confidence,
+                                                report=say), "nothing was extracted")
     if out is None:
         click.echo(outcome.stdout, nl=False)
     if outcome.failed:
@@ -469,7 +453,7 @@ def review(candidates, accept, reject, edit, interactive, sources, texts):
     sources (checked as `rightsgraph validate` would first). Undecided candidates stay in the file."""
     from graph.extract.review import Decisions, apply_decisions, merge, read_candidates, write_candidates
 
-    data = _extract_guarded(lambda: read_candidates(candidates))
+    data = run_guarded(lambda: read_candidates(candidates), "nothing was written")
     decisions = Decisions(accept=set(accept), reject=set(reject))
     for cid, change in edit:
         key, sep, value = change.partition("=")
@@ -510,7 +494,7 @@ def review(candidates, accept, reject, edit, interactive, sources, texts):
         write_candidates(candidates, data)
         return done
 
-    done = _extract_guarded(run)
+    done = run_guarded(run, "nothing was written")
     for path in done.written:
         click.echo(f"wrote {path}")
     click.echo(f"{len(done.merged)} accepted into the sources"
@@ -537,7 +521,7 @@ def evaluate(sources, texts, min_confidence, fmt, lists):
     if texts is None:
         click.echo("error: pass --texts DIR, the directory holding the documents' full texts", err=True)
         sys.exit(1)
-    result = _extract_guarded(lambda: run_evaluation(load_sources(sources), texts, min_confidence))
+    result = run_guarded(lambda: run_evaluation(load_sources(sources), texts, min_confidence), "nothing was written")
     if not result["documents"]:
         click.echo(f"error: none of the documents' texts is in {texts}; pass the right --texts DIR", err=True)
         sys.exit(1)

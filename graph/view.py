@@ -12,6 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from graph.errors import UserError
 from graph.writers import write_text_atomic
 from ontology import NS
 from ontology.schema import load_schema
@@ -54,7 +55,7 @@ LEGAL_EVENTS = {"Arrest", "Detention", "Hearing", "Trial", "Verdict", "Sentence"
 LEGAL_EVENT_STYLE = ("diamond", "#f1a340")
 
 
-class ViewError(Exception):
+class ViewError(UserError):
     """The view cannot be made as asked: an unknown name or type, a bad date, or too many nodes."""
 
 

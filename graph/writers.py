@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from graph import __version__
+from graph.errors import UserError
 from graph.triples import PREFIXES, RDF_TYPE, is_assertion, nquad
 
 MANIFEST = "manifest.json"
@@ -18,7 +19,7 @@ STORE = "store"
 SERIALISATIONS = ("graph.nq", "graph.trig", "graph.ttl")
 
 
-class OutputError(Exception):
+class OutputError(UserError):
     """The output cannot be written where the user asked."""
 
 
@@ -149,7 +150,10 @@ def write_text_atomic(text: str, out: Path) -> None:
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"cannot write {out}: the directory {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=parent)
+    except OSError as e:
+        raise OutputError(f"cannot write {out}: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
@@ -158,6 +162,9 @@ def write_text_atomic(text: str, out: Path) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, out)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {out}: {e.strerror or e}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
