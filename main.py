@@ -125,8 +125,8 @@ def synth(n: int, seed: int, out: Path):
     co-defendants, NGOs commenting on many cases, facts repeated by several documents."""
     from sources.synth import synthesise
 
-    if out.exists() and any(out.iterdir()):
-        click.echo(f"error: {out} is not empty; choose a new --out", err=True)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        click.echo(f"error: {out} exists and is not an empty directory; choose a new --out", err=True)
         sys.exit(1)
     made = synthesise(n, out, seed)
     click.echo(f"wrote {out}/: {made['statements']} statements in {made['documents']} documents, "
@@ -236,7 +236,7 @@ def serve(build_dir: Path, host: str, port: int, timeout: int, max_bytes: int, a
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can query the graph",
                    err=True)
     server = run_guarded(lambda: ep.start_endpoint(build_dir, host, port, timeout, allow_update,
-                                                       allow_network, max_bytes))
+                                                   allow_network, max_bytes))
     mode = "read-write" if allow_update else "read-only"
     click.echo(f"serving {build_dir} ({mode}; queries stopped after {timeout} s) at {server.url}; "
                f"Ctrl-C stops it", err=True)
@@ -323,8 +323,8 @@ def report(build_dir: Path, fmt: str, out: Path | None, node_type: str | None, a
       rightsgraph report --format html --out report.html
       rightsgraph report --type Person --as-of 2017-12-31
     """
-    from graph.writers import write_text_atomic
     from graph.report import make_report
+    from graph.writers import write_text_atomic
 
     bar = None
 
@@ -349,6 +349,7 @@ def report(build_dir: Path, fmt: str, out: Path | None, node_type: str | None, a
     else:
         run_guarded(lambda: write_text_atomic(text, out))
         click.echo(f"wrote {out}", err=True)
+
 
 # --- HTML view command: view (graph/view.py) ---
 
