@@ -84,7 +84,7 @@ def jsonld_text(ds: Dataset) -> str:
     """Expanded-form nodes under an inline context of our prefixes: no remote context, nothing fetched."""
     default = list(ds.default_graph)
     doc = _json_nodes(default)
-    named = sorted((c for c in ds.contexts() if c.identifier != DATASET_DEFAULT_GRAPH_ID), key=lambda c: str(c.identifier))
+    named = sorted((c for c in ds.graphs() if c.identifier != DATASET_DEFAULT_GRAPH_ID), key=lambda c: str(c.identifier))
     for c in named:
         doc.append({"@id": str(c.identifier), "@graph": _json_nodes(list(c))})
     context = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
