@@ -273,13 +273,9 @@ def push(build_dir: Path, endpoint: str, update_endpoint: str | None, replace: b
 def export(fmt: str, out: Path | None, build_dir: Path):
     """Export the built graph as RDF (Turtle, TriG, N-Quads, N-Triples, JSON-LD) or as a network."""
     if fmt in ("graphml", "gexf", "csv-edges"):
-        from graph.network import export_network
-
-        run_guarded(lambda: export_network(build_dir, fmt, out))
-        if out is not None:
-            click.echo(f"wrote {out}", err=True)
-        return
-    from graph.export import export as run_export
+        from graph.network import export_network as run_export
+    else:
+        from graph.export import export as run_export
 
     text = run_guarded(lambda: run_export(build_dir, fmt, out))
     if out is None:

@@ -311,20 +311,17 @@ def export_text(G: nx.MultiDiGraph, fmt: str) -> str:
     return "\n".join(nx.generate_gexf(H, encoding="utf-8", prettyprint=True, version="1.2draft")) + "\n"
 
 
-def export_network(build_dir: Path, fmt: str, out: Path | None) -> None:
+def export_network(build_dir: Path, fmt: str, out: Path | None = None) -> str | None:
     """Export a build's network (events and charges included) for Gephi or Cytoscape.
 
-    ``fmt`` is one of "graphml", "gexf", "csv-edges"; ``out`` None writes to standard output,
-    otherwise to a temporary file in the same directory that then replaces ``out``.
-    Raises NetworkError (bad format or destination) or graph.writers.OutputError (no build).
+    ``fmt`` is one of "graphml", "gexf", "csv-edges". With ``out``, the file is written to a temporary
+    file in the same directory that then replaces ``out``; without, the text is returned.
+    Raises NetworkError (bad format) or graph.writers.OutputError (no build, unwritable destination).
     """
     if fmt not in EXPORT_FORMATS:
         raise NetworkError(f"unknown export format '{fmt}'; choose one of {', '.join(EXPORT_FORMATS)}")
     text = export_text(load_network(build_dir), fmt)
     if out is None:
-        import sys
-
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        write_text_atomic(text, out)
+        return text
+    write_text_atomic(text, out)
+    return None
