@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import time
@@ -89,19 +90,24 @@ def test_service_refused_by_the_endpoint(server):
     assert status == 403 and b"SERVICE" in body
 
 
-def test_push_then_query_answers_like_the_embedded_store(bundled_build):
+@contextlib.contextmanager
+def empty_server():
+    """An empty in-memory Oxigraph server on loopback, as a remote store would be; yields its query URL."""
+    require(bool(endpoint.oxigraph_binary()), "the oxigraph server is not installed")
     port = free_port()
-    # an empty in-memory Oxigraph server, as a remote store would be
     proc = subprocess.Popen([endpoint.oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/query"
     try:
-        for _ in range(200):
-            try:
-                sparql.http_query(url, "ASK {}", timeout=1)
-                break
-            except sparql.QueryError:
-                time.sleep(0.05)
+        _wait(url)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_push_then_query_answers_like_the_embedded_store(bundled_build):
+    with empty_server() as url:
         sent = endpoint.push(bundled_build, url, batch=1000)
         assert sent == sum(1 for line in (bundled_build / "graph.nq").open(encoding="utf-8") if line.strip())
         graphs = sparql.http_query(url, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -117,9 +123,6 @@ def test_push_then_query_answers_like_the_embedded_store(bundled_build):
         again = sparql.http_query(url, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         base = sparql.run_local(bundled_build, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", None)
         assert again.rows[0]["n"].value == base.rows[0]["n"].value
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _normal(result) -> list:
@@ -161,12 +164,7 @@ def test_build_with_endpoint_pushes(tmp_path):
     from main import cli
     from tests.conftest import FIXTURES
 
-    port = free_port()
-    proc = subprocess.Popen([endpoint.oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        _wait(url)
+    with empty_server() as url:
         r = CliRunner().invoke(cli, ["build", "--sources", str(FIXTURES / "good"), "--texts", str(FIXTURES / "texts"),
                                      "--out", str(tmp_path / "build"), "--endpoint", url])
         assert r.exit_code == 0, r.output
@@ -174,9 +172,6 @@ def test_build_with_endpoint_pushes(tmp_path):
         r = CliRunner().invoke(cli, ["query", "--endpoint", url, "--format", "csv",
                                      "--name", "charges-against-person", "--param", "person=ana lee"])
         assert r.output.splitlines()[1].startswith("Ana Lee,plotting,,10,")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_serve_command_answers_and_stops(small_build):
