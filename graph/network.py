@@ -21,11 +21,6 @@ EXPORT_FORMATS = ("graphml", "gexf", "csv-edges")
 NODE_KEYS = ("label", "type", "aliases", "iri")
 EDGE_KEYS = ("predicate", "label", "weight", "dates", "date", "reported", "claim", "role", "according_to")
 
-_PREFIXES = (f"PREFIX rg: <{NS}>\n"
-             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-             "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
-             "PREFIX dcterms: <http://purl.org/dc/terms/>\n")
 
 
 class NetworkError(OutputError):
@@ -36,7 +31,7 @@ class NetworkError(OutputError):
 
 
 def _entities(store) -> dict[str, dict]:
-    rows = select(store, _PREFIXES + f"""
+    rows = select(store, f"""
         SELECT ?e ?t ?label WHERE {{
           ?e a ?t . FILTER(STRSTARTS(STR(?e), "{BASE}id/") && STRSTARTS(STR(?t), "{NS}"))
           OPTIONAL {{ ?e rdfs:label ?label }}
@@ -49,7 +44,7 @@ def _entities(store) -> dict[str, dict]:
         # An entity has one registry type; should a store hold more, the choice must still be stable.
         node["type"] = min(node["type"], t)
     aliases: dict[str, list[str]] = defaultdict(list)
-    for r in select(store, _PREFIXES + "SELECT ?e ?a WHERE { ?e skos:altLabel ?a }", union=False):
+    for r in select(store, "SELECT ?e ?a WHERE { ?e skos:altLabel ?a }", union=False):
         eid = entity_id(r["e"])
         if eid in out:
             aliases[eid].append(r["a"])
@@ -60,7 +55,7 @@ def _entities(store) -> dict[str, dict]:
 
 def _claims(store) -> list[dict]:
     """Every claim with its assertion, support, role, allegation, dates and the dates of its documents."""
-    rows = select(store, _PREFIXES + """
+    rows = select(store, """
         SELECT ?c ?s ?p ?o ?kind ?n ?role ?acc WHERE {
           ?c a rg:Claim ; rg:supportCount ?n .
           OPTIONAL { ?c rg:role ?role }
@@ -69,10 +64,10 @@ def _claims(store) -> list[dict]:
           BIND(IF(isIRI(?o), "entity", "value") AS ?kind)
         }""", union=False)
     dates: dict[str, set[str]] = defaultdict(set)
-    for r in select(store, _PREFIXES + "SELECT ?c ?d WHERE { ?c a rg:Claim ; rg:date ?d }", union=False):
+    for r in select(store, "SELECT ?c ?d WHERE { ?c a rg:Claim ; rg:date ?d }", union=False):
         dates[r["c"]].add(str(r["d"]))
     reported: dict[str, set[str]] = defaultdict(set)
-    for r in select(store, _PREFIXES + """
+    for r in select(store, """
             SELECT ?c ?d WHERE { ?c a rg:Claim ; prov:wasDerivedFrom ?doc . ?doc dcterms:date ?d }""",
                     union=False):
         reported[r["c"]].add(str(r["d"]))

@@ -15,11 +15,10 @@ from importlib import resources
 from pathlib import Path
 
 from graph.errors import UserError
-from graph.triples import PREFIXES as _NAMESPACES
+from graph.store import QUERY_PREFIXES
 
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
-PREFIXES: dict[str, str] = dict(sorted({**{p: str(ns) for p, ns in _NAMESPACES.items()}, "rdf": RDF_NS}.items()))
+PREFIXES = QUERY_PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
 DEFAULT_TIMEOUT = 60.0

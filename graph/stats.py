@@ -5,27 +5,26 @@ from __future__ import annotations
 from graph.store import select
 from ontology import BASE, NS
 
-PREFIXES = f"PREFIX rg: <{NS}>\nPREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 
 
 def stats(store) -> dict:
-    by_type = select(store, PREFIXES + f"""
+    by_type = select(store, f"""
         SELECT ?type (COUNT(?e) AS ?n) WHERE {{
           ?e a ?t . FILTER(STRSTARTS(STR(?e), "{BASE}id/"))
           BIND(STRAFTER(STR(?t), "{NS}") AS ?type)
         }} GROUP BY ?type ORDER BY DESC(?n) ?type""", union=False)
-    by_predicate = select(store, PREFIXES + f"""
+    by_predicate = select(store, f"""
         SELECT ?predicate (COUNT(DISTINCT ?c) AS ?n) WHERE {{
           ?c a rg:Claim . GRAPH ?c {{ ?s ?p ?o }} FILTER(?p != rg:date)
           BIND(STRAFTER(STR(?p), "{NS}") AS ?predicate)
         }} GROUP BY ?predicate ORDER BY DESC(?n) ?predicate""", union=False)
-    documents = select(store, PREFIXES + """
+    documents = select(store, """
         SELECT ?id ?title ?publisher ?date (COUNT(?ev) AS ?statements) WHERE {
           ?d dcterms:identifier ?id ; dcterms:title ?title ; dcterms:date ?date ; rg:publishedBy ?p .
           ?p rdfs:label ?publisher .
           OPTIONAL { ?ev a rg:Evidence ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?d }
         } GROUP BY ?id ?title ?publisher ?date ORDER BY ?date ?id""", union=False)
-    corroborated = select(store, PREFIXES + """
+    corroborated = select(store, """
         SELECT ?claim ?subject ?predicate ?object ?documents WHERE {
           ?claim a rg:Claim ; rg:supportCount ?documents . FILTER(?documents > 1)
           GRAPH ?claim { ?s ?p ?o } FILTER(?p != rg:date)
@@ -34,7 +33,7 @@ def stats(store) -> dict:
           BIND(STRAFTER(STR(?p), "https://w3id.org/rightsgraph/ns#") AS ?predicate)
           BIND(COALESCE(?olabel, STR(?o)) AS ?object)
         } ORDER BY DESC(?documents) ?subject ?predicate ?object""", union=False)
-    claims = select(store, PREFIXES + "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rg:Claim }", union=False)[0]["n"]
+    claims = select(store, "SELECT (COUNT(?c) AS ?n) WHERE { ?c a rg:Claim }", union=False)[0]["n"]
     return {
         "entities_by_type": {r["type"]: r["n"] for r in by_type},
         "claims": claims,

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graph.triples import PREFIXES as _NAMESPACES
 from graph.writers import MANIFEST, STORE, OutputError
+
+QUERY_PREFIXES: dict[str, str] = dict(sorted(
+    {**_NAMESPACES, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}.items()))
+"""The prefixes every query of the project may use without declaring them (rg:, rdfs:, prov:, ...)."""
 
 
 def open_store(build_dir: Path):
@@ -35,6 +40,6 @@ def term_value(term):
 
 def select(store, query: str, union: bool = True) -> list[dict]:
     """Rows of a SELECT as dicts of plain values; `union` makes the default graph the union of all graphs."""
-    solutions = store.query(query, use_default_graph_as_union=union)
+    solutions = store.query(query, prefixes=QUERY_PREFIXES, use_default_graph_as_union=union)
     names = [v.value for v in solutions.variables]
     return [{n: term_value(row[n]) for n in names} for row in solutions]

@@ -167,11 +167,6 @@ def sizes(G: nx.MultiDiGraph, by: str = "degree") -> dict:
 
 # --- the evidence behind the claims ----------------------------------------------------------------
 
-_PREFIXES = (f"PREFIX rg: <{NS}>\n"
-             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-             "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
-             "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-             "PREFIX schema: <https://schema.org/>\n")
 
 
 def _values(var: str, iris) -> str:
@@ -206,7 +201,7 @@ def evidence(store, G: nx.MultiDiGraph) -> dict:
     facts: dict = defaultdict(list)
     if node_iris:
         # Literal-valued claims about the nodes drawn: they have no edge, so they are looked up by subject.
-        rows = select(store, _PREFIXES + f"""
+        rows = select(store, f"""
             SELECT ?c ?s ?p ?o ?n ?role ?acc WHERE {{
               {_values("s", node_iris)}
               GRAPH ?c {{ ?s ?p ?o }} FILTER(isLiteral(?o) && ?p != rg:date)
@@ -217,7 +212,7 @@ def evidence(store, G: nx.MultiDiGraph) -> dict:
             claims[r["c"]] = _claim_row(r, schema, entity_id, literal=True)
             facts[node_iris[r["s"]]].append(r["c"])
     if edge_claims:
-        rows = select(store, _PREFIXES + f"""
+        rows = select(store, f"""
             SELECT ?c ?s ?p ?o ?n ?role ?acc WHERE {{
               {_values("c", edge_claims)}
               GRAPH ?c {{ ?s ?p ?o }} FILTER(isIRI(?o) && ?p != rg:date)
@@ -229,11 +224,11 @@ def evidence(store, G: nx.MultiDiGraph) -> dict:
     if not claims:
         return {"claims": {}, "documents": {}, "facts": {}}
     dates: dict[str, set] = defaultdict(set)
-    for r in select(store, _PREFIXES + f"""
+    for r in select(store, f"""
             SELECT ?c ?d WHERE {{ {_values("c", claims)} ?c rg:date ?d }}""", union=False):
         dates[r["c"]].add(str(r["d"]))
     doc_ids: set[str] = set()
-    for r in select(store, _PREFIXES + f"""
+    for r in select(store, f"""
             SELECT ?c ?ev ?quote ?doc ?file ?line ?conf WHERE {{
               {_values("c", claims)}
               ?c rg:evidence ?ev . ?ev rg:quote ?quote ; prov:wasDerivedFrom ?doc .
@@ -249,7 +244,7 @@ def evidence(store, G: nx.MultiDiGraph) -> dict:
         })
     documents = {}
     if doc_ids:
-        for r in select(store, _PREFIXES + f"""
+        for r in select(store, f"""
                 SELECT ?doc ?id ?kind ?title ?date ?url ?publisher WHERE {{
                   {_values("doc", doc_ids)}
                   ?doc dcterms:identifier ?id ; dcterms:title ?title ; dcterms:date ?date ; a ?kind .
