@@ -16,11 +16,9 @@ from hypothesis import strategies as st
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from graph.build import build
 from graph.triples import is_assertion, nquad, quads
 from graph.writers import write_serialisations
 from ontology.schema import load_schema
-from sources import BUNDLED
 from sources.load import load_sources
 from sources.model import Corpus, PartialDate, Statement
 from tests.conftest import FIXTURES, ROOT
