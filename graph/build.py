@@ -31,8 +31,8 @@ def check(sources: Path, texts: Path | None = None, shacl: bool | None = None) -
     return corpus
 
 
-def counts(corpus: Corpus) -> dict:
-    claims = group_claims(corpus.statements)
+def counts(corpus: Corpus, claims: dict | None = None) -> dict:
+    claims = claims if claims is not None else group_claims(corpus.statements)
     return {
         "entities": len(corpus.entities),
         "documents": len(corpus.documents),
@@ -45,4 +45,5 @@ def counts(corpus: Corpus) -> dict:
 
 def build(sources: Path, out: Path, texts: Path | None = None, shacl: bool | None = None) -> dict:
     corpus = check(sources, texts, shacl)
-    return write_build(out, quads(corpus), counts(corpus))
+    claims = group_claims(corpus.statements)  # sorted once, for the counts and for the quads
+    return write_build(out, quads(corpus, claims=claims), counts(corpus, claims))

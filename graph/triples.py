@@ -74,7 +74,8 @@ def group_claims(statements: Iterable[Statement]) -> dict[tuple, list[Statement]
     return dict(sorted(claims.items()))
 
 
-def quads(corpus: Corpus, schema: Schema | None = None) -> Iterator[Quad]:
+def quads(corpus: Corpus, schema: Schema | None = None, claims: dict | None = None) -> Iterator[Quad]:
+    """Every quad of the corpus; `claims` is group_claims(corpus.statements) when the caller has it."""
     schema = schema or load_schema()
     yield from _registry(corpus)
     yield from _documents(corpus)
@@ -82,7 +83,7 @@ def quads(corpus: Corpus, schema: Schema | None = None) -> Iterator[Quad]:
     yield (curator, RDF_TYPE, rg("Curator"), None)
     yield (curator, RDFS_LABEL, literal("rightsgraph curators"), None)
     events = {eid for eid, e in corpus.entities.items() if schema.is_a(e.type, "Event")}
-    for key, group in group_claims(corpus.statements).items():
+    for key, group in (claims if claims is not None else group_claims(corpus.statements)).items():
         yield from _claim(key, group, schema, events)
 
 
