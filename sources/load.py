@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from ontology.schema import Schema, load_schema
+from sources.jsonl import read_jsonl
 from sources.model import Corpus, Document, Entity, PartialDate, Statement
 from sources.problems import Location, Problem, SourcesError, did_you_mean, display_path
 from sources.text import normalise
@@ -28,13 +29,17 @@ class _Checker:
     def __init__(self, schema: Schema):
         self.schema = schema
         self.problems: list[Problem] = []
-        # (where the statement or document starts, key) -> where that key's value is written
-        self.refs: dict[tuple[Location, str], Location] = {}
+        # where a statement or document starts -> where each of its keys' values is written
+        self.refs: dict[Location, object] = {}
+        self.dates: dict[str, PartialDate] = {}
 
-    def remember(self, m: Map, *keys: str) -> None:
-        for key in keys:
-            if key in m:
-                self.refs[(m.location, key)] = m.key_locations[key]
+    def remember(self, m: Map) -> None:
+        self.refs[m.location] = m.key_locations
+
+    def where(self, start: Location, key: str) -> Location:
+        """Where the value of `key` is written in the statement or document that starts at `start`."""
+        keys = self.refs.get(start)
+        return keys.get(key, start) if keys is not None else start
 
     def add(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -56,7 +61,7 @@ class _Checker:
         v = m.get(key)
         if v is None:
             return None
-        if isinstance(v, (Map, Seq)) or isinstance(v, bool):
+        if isinstance(v, (dict, list)) or isinstance(v, bool):
             self.add(m.key_locations[key], f"'{key}' of {what} must be text")
             return None
         text = str(v).strip()
@@ -71,11 +76,16 @@ class _Checker:
         v = m.get(key)
         if v is None:
             return None
-        try:
-            return PartialDate.parse(str(v))
-        except ValueError as e:
-            self.add(m.key_locations[key], str(e))
-            return None
+        found = self.dates.get(v)
+        if found is None:
+            try:
+                found = PartialDate.parse(str(v))
+            except ValueError as e:
+                self.add(m.key_locations[key], str(e))
+                return None
+            if isinstance(v, str):  # corpora repeat a few thousand dates a million times: one object each
+                self.dates[v] = found
+        return found
 
     def ident(self, m: Map, key: str, what: str) -> str | None:
         v = self.text(m, key, what)
@@ -94,7 +104,7 @@ def load_sources(directory: Path, texts: Path | None = None) -> Corpus:
     if not directory.is_dir():
         raise SourcesError([Problem(Location(display_path(directory)),
                                     "no such sources directory; pass --sources DIR")])
-    entities = _read_registry(directory / "entities.yaml", check)
+    entities = _read_registry(directory, check)
     # References are only checked against a registry that could be read; otherwise every id would be flagged.
     registry_ok = not check.problems
     documents, statements = _read_documents(directory / "documents", check)
@@ -110,11 +120,24 @@ def load_sources(directory: Path, texts: Path | None = None) -> Corpus:
     return Corpus(entities=entities, documents=documents, statements=statements)
 
 
-def _read_registry(path: Path, check: _Checker) -> dict[str, Entity]:
-    if not path.exists():
-        if path.parent.is_dir() and any(path.parent.iterdir()):
-            check.add(Location(display_path(path)), "missing: the registry of entities (see sources/FORMAT.md)")
+def _read_registry(directory: Path, check: _Checker) -> dict[str, Entity]:
+    """entities.yaml, or entities.jsonl (one entity a line) for registries written by other programs."""
+    found = [p for p in (directory / "entities.yaml", directory / "entities.jsonl") if p.exists()]
+    if len(found) > 1:
+        check.add(Location(display_path(found[1])), "there are two registries; keep entities.yaml or entities.jsonl")
         return {}
+    if not found:
+        if any(directory.iterdir()):
+            check.add(Location(display_path(directory / "entities.yaml")),
+                      "missing: the registry of entities (see sources/FORMAT.md)")
+        return {}
+    path = found[0]
+    if path.suffix == ".jsonl":
+        items, problems = read_jsonl(path)
+        check.problems += problems
+        if problems:
+            return {}
+        return _entities(items, [i.location for i in items], check)
     data, problems = read_yaml(path)
     check.problems += problems
     if problems or data is None:
@@ -123,9 +146,13 @@ def _read_registry(path: Path, check: _Checker) -> dict[str, Entity]:
         check.add(getattr(data, "location", Location(display_path(path))),
                   "the registry must be a mapping with a list under 'entities:'")
         return {}
+    return _entities(data["entities"], data["entities"].item_locations, check)
+
+
+def _entities(items, locations, check: _Checker) -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
     types = check.schema.entity_types()
-    for item, where in zip(data["entities"], data["entities"].item_locations):
+    for item, where in zip(items, locations):
         if not check.mapping(item, where, "an entity", ENTITY_KEYS, ("id", "type", "name")):
             continue
         eid = check.ident(item, "id", "an entity")
@@ -135,7 +162,7 @@ def _read_registry(path: Path, check: _Checker) -> dict[str, Entity]:
             check.add(item.key_locations["type"], f"unknown type '{etype}'{did_you_mean(etype, types)}")
             etype = None
         aliases = item.get("aliases") or []
-        if not isinstance(aliases, list) or any(isinstance(a, (Map, Seq)) or _CONTROL.search(str(a))
+        if not isinstance(aliases, list) or any(isinstance(a, (dict, list)) or _CONTROL.search(str(a))
                                                 for a in aliases):
             check.add(item.key_locations["aliases"], "'aliases' must be a list of names without control characters")
             aliases = []
@@ -177,13 +204,9 @@ def _read_documents(folder: Path, check: _Checker) -> tuple[dict[str, Document],
     if not folder.is_dir():
         return documents, statements
     kinds = check.schema.document_kinds()
-    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
-        data, problems = read_yaml(path)
-        check.problems += problems
-        if problems:
-            continue
+    for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".jsonl")):
+        data = _read_document_file(path, check)
         if data is None:
-            check.add(Location(display_path(path)), "the document file is empty")
             continue
         if not check.mapping(data, Location(display_path(path)), "a document", DOCUMENT_KEYS,
                              ("id", "title", "kind", "publisher", "date", "statements")):
@@ -213,7 +236,7 @@ def _read_documents(folder: Path, check: _Checker) -> tuple[dict[str, Document],
                        date_basis=check.text(data, "date_basis", "a document"),
                        url=_url(data, check), location=data.location)
         documents[did] = doc
-        check.remember(data, "publisher")
+        check.remember(data)
         items = data.get("statements")
         if not isinstance(items, Seq):
             check.add(data.key_locations.get("statements", data.location), "'statements' must be a list")
@@ -223,6 +246,32 @@ def _read_documents(folder: Path, check: _Checker) -> tuple[dict[str, Document],
             if s:
                 statements.append(s)
     return documents, statements
+
+
+def _read_document_file(path: Path, check: _Checker) -> Map | None:
+    """A document as a mapping with its statements under 'statements', from YAML or JSON Lines.
+
+    In JSON Lines the first line is the document and every further line one of its statements.
+    """
+    if path.suffix == ".jsonl":
+        items, problems = read_jsonl(path)
+        data = items[0] if items else None
+        if data is not None and not problems:
+            if "statements" in data:
+                check.add(data.key_locations["statements"], "in a .jsonl document the statements are the lines "
+                                                            "after the first; remove 'statements' from the first line")
+                return None
+            data["statements"] = Seq(items[1:])
+            data["statements"].location = data.location
+            data["statements"].item_locations = [i.location for i in items[1:]]
+    else:
+        data, problems = read_yaml(path)
+    check.problems += problems
+    if problems:
+        return None
+    if data is None:
+        check.add(Location(display_path(path)), "the document file is empty")
+    return data
 
 
 def _read_statement(item, where: Location, doc: Document, check: _Checker) -> Statement | None:
@@ -268,7 +317,7 @@ def _read_statement(item, where: Location, doc: Document, check: _Checker) -> St
         ok = False
     if not ok:
         return None
-    check.remember(item, "subject", "object", "according_to", "quote")
+    check.remember(item)
     return Statement(
         document=doc.id, subject=subject, predicate=predicate, quote=quote,
         object=obj, value=value if obj is None else None, date=date,
@@ -281,7 +330,7 @@ def _read_statement(item, where: Location, doc: Document, check: _Checker) -> St
 def _literal(item: Map, relation, check: _Checker):
     value = item["value"]
     where = item.key_locations["value"]
-    if isinstance(value, (Map, Seq)):
+    if isinstance(value, (dict, list)):
         check.add(where, f"the value of '{relation.name}' must be a single value")
         return None
     if relation.datatype is not None and str(relation.datatype).endswith("#integer"):
@@ -299,21 +348,21 @@ def type_mismatch(key: str, eid: str, etype: str, predicate: str, allowed: tuple
 
 
 def _check_references(entities, documents, statements, check: _Checker) -> None:
-    def known(eid: str | None, where: Location, role: str) -> None:
+    def known(eid: str | None, start: Location, role: str) -> None:
         if eid is not None and eid not in entities:
-            check.add(where, f"unknown entity '{eid}' as {role}{did_you_mean(eid, entities)}; "
-                             "add it to entities.yaml or fix the id")
+            check.add(check.where(start, role), f"unknown entity '{eid}' as {role}{did_you_mean(eid, entities)}; "
+                                                "add it to the registry or fix the id")
 
     for doc in documents.values():
-        known(doc.publisher, check.refs.get((doc.location, "publisher"), doc.location), "publisher")
+        known(doc.publisher, doc.location, "publisher")
     for s in statements:
         for key in ("subject", "object", "according_to"):
-            known(getattr(s, key), check.refs.get((s.location, key), s.location), key)
+            known(getattr(s, key), s.location, key)
         relation = check.schema.relations[s.predicate]
         for key, allowed in (("subject", relation.domain), ("object", relation.range)):
             entity = entities.get(getattr(s, key))
             if entity is not None and not check.schema.fits(entity.type, allowed):
-                check.add(check.refs.get((s.location, key), s.location),
+                check.add(check.where(s.location, key),
                           type_mismatch(key, entity.id, entity.type, relation.name, allowed))
 
 
@@ -334,7 +383,7 @@ def _check_quotes(documents, statements, texts: Path, check: _Checker) -> None:
     for s in statements:
         text = normalised.get(s.document)
         if text is not None and normalise(s.quote) not in text:
-            check.add(check.refs.get((s.location, "quote"), s.location),
+            check.add(check.where(s.location, "quote"),
                       f"quote not found in {documents[s.document].text}: \"{_short(s.quote)}\"; "
                       "copy the words exactly as the text has them")
 

@@ -12,7 +12,7 @@ from sources.problems import Location
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A date known to the day, the month or only the year."""
 
@@ -77,7 +77,7 @@ class Document:
     location: Location = field(default=Location(""), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """One document's statement of one fact, with the words that state it."""
 

@@ -23,12 +23,12 @@ _PLACES = ("Phnom Penh", "Battambang", "Siem Reap", "Kampong Cham", "Takeo", "Ka
 @dataclass
 class _World:
     rng: random.Random
-    entities: list[str] = field(default_factory=list)  # YAML lines
+    entities: list[dict] = field(default_factory=list)
     people: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
     groups: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def add(self, kind: str, eid: str, etype: str, name: str) -> tuple[str, str]:
-        self.entities.append(f"  - id: {eid}\n    type: {etype}\n    name: {json.dumps(name, ensure_ascii=False)}\n")
+        self.entities.append({"id": eid, "type": etype, "name": name})
         self.groups.setdefault(kind, []).append((eid, name))
         return eid, name
 
@@ -66,8 +66,24 @@ def _world(n: int, rng: random.Random) -> _World:
     return w
 
 
-def synthesise(n_statements: int, out: Path, seed: int = 0) -> dict:
-    """Write entities.yaml, documents/*.yaml and texts/*.txt holding exactly `n_statements` statements."""
+def _yaml(item: dict, list_item: bool = False) -> str:
+    """One mapping as YAML, strings JSON-quoted (YAML reads them as double-quoted scalars)."""
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in item.items()]
+    if not list_item:
+        return "".join(lines)
+    return "  - " + lines[0] + "".join("    " + line for line in lines[1:])
+
+
+def _jsonl(item: dict) -> str:
+    return json.dumps(item, ensure_ascii=False) + "\n"
+
+
+def synthesise(n_statements: int, out: Path, seed: int = 0, fmt: str = "yaml") -> dict:
+    """Write the registry, the documents and texts/*.txt holding exactly `n_statements` statements.
+
+    `fmt` "yaml" writes entities.yaml and documents/*.yaml, "jsonl" entities.jsonl and documents/*.jsonl;
+    the same seed gives the same corpus in either.
+    """
     rng = random.Random(seed)
     w = _world(n_statements, rng)
     out = Path(out)
@@ -127,7 +143,7 @@ def synthesise(n_statements: int, out: Path, seed: int = 0) -> dict:
         day = rng.randint(1, 28)
         did = f"doc-{doc_index:07d}"
         publisher = w.pick("media" if rng.random() < 0.7 else "ngo", skew=1.5)[0]
-        sentences, lines = [], []
+        sentences, items = [], []
         for k in range(size):
             f = recent[rng.randrange(len(recent))] if recent and rng.random() < 0.25 else fact()
             if len(recent) < 5000:
@@ -137,15 +153,25 @@ def synthesise(n_statements: int, out: Path, seed: int = 0) -> dict:
             subject, predicate, obj, value, sentence = f
             sentence = f"{sentence[:-1]}, report {k + 1} says."  # each document words it its own way
             sentences.append(sentence)
-            target = f"    object: {obj}\n" if obj else f"    value: {value}\n"
-            date = f'    date: "{year}-{month:02d}-{day:02d}"\n' if predicate in ("arrestedOn", "chargedWith") else ""
-            lines.append(f"  - subject: {subject}\n    predicate: {predicate}\n{target}{date}"
-                         f"    quote: {json.dumps(sentence, ensure_ascii=False)}\n")
-        header = (f"id: {did}\ntitle: \"Synthetic report {doc_index}\"\nkind: NewsArticle\npublisher: {publisher}\n"
-                  f"date: \"{year}-{month:02d}-{day:02d}\"\ntext: {did}.txt\nstatements:\n")
-        (out / "documents" / f"{did}.yaml").write_text(header + "".join(lines), encoding="utf-8")
+            item = {"subject": subject, "predicate": predicate}
+            item.update({"object": obj} if obj else {"value": value})
+            if predicate in ("arrestedOn", "chargedWith"):
+                item["date"] = f"{year}-{month:02d}-{day:02d}"
+            item["quote"] = sentence
+            items.append(item)
+        header = {"id": did, "title": f"Synthetic report {doc_index}", "kind": "NewsArticle", "publisher": publisher,
+                  "date": f"{year}-{month:02d}-{day:02d}", "text": f"{did}.txt"}
+        if fmt == "jsonl":
+            body = _jsonl(header) + "".join(map(_jsonl, items))
+        else:
+            body = _yaml(header) + "statements:\n" + "".join(_yaml(i, list_item=True) for i in items)
+        (out / "documents" / f"{did}.{fmt}").write_text(body, encoding="utf-8")
         (out / "texts" / f"{did}.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
         written += size
         doc_index += 1
-    (out / "entities.yaml").write_text("entities:\n" + "".join(w.entities), encoding="utf-8")
+    if fmt == "jsonl":
+        registry = "".join(map(_jsonl, w.entities))
+    else:
+        registry = "entities:\n" + "".join(_yaml(e, list_item=True) for e in w.entities)
+    (out / f"entities.{fmt}").write_text(registry, encoding="utf-8")
     return {"statements": written, "documents": doc_index, "entities": len(w.entities)}

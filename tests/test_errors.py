@@ -39,7 +39,7 @@ def breaks(kind: str, src: Path) -> str:
     if kind == "unknown-entity":
         edit(daily, "object: charge-plotting", "object: charge-plottin")
         return (f"{daily}:20:13: unknown entity 'charge-plottin' as object (did you mean 'charge-plotting'?); "
-                "add it to entities.yaml or fix the id")
+                "add it to the registry or fix the id")
     if kind == "unknown-predicate":
         edit(daily, "predicate: chargedWith", "predicate: chargedwith")
         return f"{daily}:19:16: unknown predicate 'chargedwith' (did you mean 'chargedWith'?)"
