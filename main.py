@@ -117,9 +117,11 @@ def stats(build_dir: Path, fmt: str):
 @click.option("--statements", "n", type=click.IntRange(min=1), required=True,
               help="How many statements to write (e.g. 1000000).")
 @click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same files.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "jsonl"]), default="yaml", show_default=True,
+              help="Write the registry and documents as YAML, or as JSON Lines (faster to read at scale).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Directory to write: entities.yaml, documents/ and texts/ (must not exist or be empty).")
-def synth(n: int, seed: int, out: Path):
+              help="Directory to write: the registry, documents/ and texts/ (must not exist or be empty).")
+def synth(n: int, seed: int, fmt: str, out: Path):
     """Write a synthetic sources directory shaped like a real corpus, for benchmarks and load tests:
     power-law participation, parties with thousands of members, mass trials with hundreds of
     co-defendants, NGOs commenting on many cases, facts repeated by several documents."""
@@ -128,7 +130,7 @@ def synth(n: int, seed: int, out: Path):
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         click.echo(f"error: {out} exists and is not an empty directory; choose a new --out", err=True)
         sys.exit(1)
-    made = synthesise(n, out, seed)
+    made = synthesise(n, out, seed, fmt)
     click.echo(f"wrote {out}/: {made['statements']} statements in {made['documents']} documents, "
                f"{made['entities']} entities (texts in {out}/texts)")
 
