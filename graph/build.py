@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 from graph.shacl import check_shapes
@@ -18,12 +20,26 @@ SHACL_LIMIT = 20_000
 own domain, range and datatype checks, derived from the same ontology as the shapes, still run."""
 
 
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector rescans every live object as millions of statements are read, for
+    garbage the build does not make: switched off, a 10^6-statement corpus loads in half the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(sources: Path, texts: Path | None = None, shacl: bool | None = None) -> Corpus:
     """Everything `validate` does; raise SourcesError with every problem found.
 
     `shacl` None runs the SHACL shapes when the corpus has at most SHACL_LIMIT statements.
     """
-    corpus = load_sources(sources, texts)
+    with _no_cycle_collection():
+        corpus = load_sources(sources, texts)
     if shacl or (shacl is None and len(corpus.statements) <= SHACL_LIMIT):
         problems = check_shapes(to_dataset(quads(corpus)), corpus)
         if problems:
@@ -45,5 +61,6 @@ def counts(corpus: Corpus, claims: dict | None = None) -> dict:
 
 def build(sources: Path, out: Path, texts: Path | None = None, shacl: bool | None = None) -> dict:
     corpus = check(sources, texts, shacl)
-    claims = group_claims(corpus.statements)  # sorted once, for the counts and for the quads
-    return write_build(out, quads(corpus, claims=claims), counts(corpus, claims))
+    with _no_cycle_collection():
+        claims = group_claims(corpus.statements)  # sorted once, for the counts and for the quads
+        return write_build(out, quads(corpus, claims=claims), counts(corpus, claims))

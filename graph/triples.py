@@ -82,9 +82,9 @@ def quads(corpus: Corpus, schema: Schema | None = None, claims: dict | None = No
     curator = iri(iris.CURATOR)
     yield (curator, RDF_TYPE, rg("Curator"), None)
     yield (curator, RDFS_LABEL, literal("rightsgraph curators"), None)
-    events = {eid for eid, e in corpus.entities.items() if schema.is_a(e.type, "Event")}
+    terms = _Terms(corpus, schema)
     for key, group in (claims if claims is not None else group_claims(corpus.statements)).items():
-        yield from _claim(key, group, schema, events)
+        yield from _claim(key, group, terms)
 
 
 def _registry(corpus: Corpus) -> Iterator[Quad]:
@@ -121,50 +121,82 @@ def _documents(corpus: Corpus) -> Iterator[Quad]:
             yield (s, rg("textFile"), literal(d.text), None)
 
 
-def _claim(key: tuple, group: list[Statement], schema: Schema, events: set[str]) -> Iterator[Quad]:
+class _Terms:
+    """Each entity's, document's and source file's term made once: a million claims name the same few."""
+
+    def __init__(self, corpus: Corpus, schema: Schema):
+        self.schema = schema
+        self.entity = {eid: iri(iris.entity(eid)) for eid in corpus.entities}
+        self.document = {did: iri(iris.document(did)) for did in corpus.documents}
+        self.events = {eid for eid, e in corpus.entities.items() if schema.is_a(e.type, "Event")}
+        self.dates: dict[PartialDate, str] = {}
+        self.files: dict[str, str] = {}
+
+    def date(self, d: PartialDate) -> str:
+        found = self.dates.get(d)
+        if found is None:
+            found = self.dates[d] = date_literal(d)
+        return found
+
+    def file(self, path: str) -> str:
+        found = self.files.get(path)
+        if found is None:
+            found = self.files[path] = literal("documents/" + PurePath(path).name)
+        return found
+
+
+_CLAIM, _SUPPORT, _ROLE, _ACCORDING = rg("Claim"), rg("supportCount"), rg("role"), rg("accordingTo")
+_DATE, _EVIDENCE, _EVIDENCE_CLASS, _QUOTE = rg("date"), rg("evidence"), rg("Evidence"), rg("quote")
+_CONFIDENCE, _FILE, _LINE, _PRECISION = rg("confidence"), rg("sourceFile"), rg("sourceLine"), rg("datePrecision")
+_DERIVED, _ATTRIBUTED = f"<{PROV}wasDerivedFrom>", f"<{PROV}wasAttributedTo>"
+_CURATOR = iri(iris.CURATOR)
+
+
+def _claim(key: tuple, group: list[Statement], terms: _Terms) -> Iterator[Quad]:
     first = group[0]
     c = iri(iris.claim(key))
-    relation = schema.relations[first.predicate]
+    relation = terms.schema.relations[first.predicate]
     if first.object is not None:
-        target = iri(iris.entity(first.object))
+        target = terms.entity[first.object]
     else:
         target = literal(first.value, str(relation.datatype) if relation.datatype else None)
-    yield (iri(iris.entity(first.subject)), f"<{relation.iri}>", target, c)
+    yield (terms.entity[first.subject], f"<{relation.iri}>", target, c)
 
-    dates = sorted({s.date for s in group if s.date})
+    dates = sorted({s.date for s in group if s.date}) if len(group) > 1 else [first.date] if first.date else []
     # n-ary detail lives on the event node: its date travels with the claim that dates it.
     for eid in (first.subject, first.object):
-        if eid in events:
+        if eid in terms.events:
             for d in dates:
-                yield (iri(iris.entity(eid)), rg("date"), date_literal(d), c)
+                yield (terms.entity[eid], _DATE, terms.date(d), c)
 
-    yield (c, RDF_TYPE, rg("Claim"), None)
-    yield (c, rg("supportCount"), integer(len({s.document for s in group})), None)
+    documents = sorted({s.document for s in group})
+    yield (c, RDF_TYPE, _CLAIM, None)
+    yield (c, _SUPPORT, integer(len(documents)), None)
     if first.role:
-        yield (c, rg("role"), literal(first.role), None)
+        yield (c, _ROLE, literal(first.role), None)
     if first.according_to:
-        yield (c, rg("accordingTo"), iri(iris.entity(first.according_to)), None)
+        yield (c, _ACCORDING, terms.entity[first.according_to], None)
     for d in dates:
-        yield (c, rg("date"), date_literal(d), None)
-    for did in sorted({s.document for s in group}):
-        yield (c, f"<{PROV}wasDerivedFrom>", iri(iris.document(did)), None)
+        yield (c, _DATE, terms.date(d), None)
+    for did in documents:
+        yield (c, _DERIVED, terms.document[did], None)
     # The same words recorded twice in one document are one piece of evidence.
     evidence: dict[str, Statement] = {}
-    for s in sorted(group, key=_evidence_order):
+    for s in sorted(group, key=_evidence_order) if len(group) > 1 else group:
         evidence.setdefault(iri(iris.evidence(key, s.document, s.quote)), s)
     for e in evidence:
-        yield (c, rg("evidence"), e, None)
+        yield (c, _EVIDENCE, e, None)
     for e, s in evidence.items():
-        yield (e, RDF_TYPE, rg("Evidence"), None)
-        yield (e, f"<{PROV}wasDerivedFrom>", iri(iris.document(s.document)), None)
-        yield (e, rg("quote"), literal(s.quote), None)
-        yield (e, rg("confidence"), literal(f"{s.confidence:.2f}", XSD + "decimal"), None)
-        yield (e, rg("sourceFile"), literal("documents/" + PurePath(s.location.path).name), None)
-        yield (e, rg("sourceLine"), integer(s.location.line), None)
-        yield (e, f"<{PROV}wasAttributedTo>", iri(iris.CURATOR), None)
+        yield (e, RDF_TYPE, _EVIDENCE_CLASS, None)
+        yield (e, _DERIVED, terms.document[s.document], None)
+        yield (e, _QUOTE, literal(s.quote), None)
+        yield (e, _CONFIDENCE, literal(f"{s.confidence:.2f}", XSD + "decimal"), None)
+        yield (e, _FILE, terms.file(s.location.path), None)
+        yield (e, _LINE, integer(s.location.line), None)
+        yield (e, _ATTRIBUTED, _CURATOR, None)
         if s.date:
-            yield (e, rg("date"), date_literal(s.date), None)
-            yield (e, rg("datePrecision"), literal(s.date.precision), None)
+            yield (e, _DATE, terms.date(s.date), None)
+            yield (e, _PRECISION, literal(s.date.precision), None)
 
 
 def _evidence_order(s: Statement) -> tuple:

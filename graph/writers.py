@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from graph import __version__
 from graph.errors import UserError
-from graph.triples import PREFIXES, RDF_TYPE, is_assertion, nquad
+from graph.triples import PREFIXES, RDF_TYPE, is_assertion
 
 MANIFEST = "manifest.json"
 STORE = "store"
@@ -27,81 +30,55 @@ _BARE = {"http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XML
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 
 
-class _Compactor:
-    """Prefixed names for IRIs (and literals' datatypes) wherever the local part is safe to write bare."""
+class _Compactor(dict):
+    """Prefixed names for IRIs (and literals' datatypes) wherever the local part is safe to write bare.
+
+    A dict of what it has seen, so that the writers' hot loop is one lookup; plain literals pass through.
+    """
 
     _LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 
     def __init__(self):
+        super().__init__()
         self.namespaces = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
-        self.cache: dict[str, str] = {}
 
-    def __call__(self, term: str) -> str:
+    def __missing__(self, term: str) -> str:
         if not term.startswith("<"):
-            if term.endswith(">"):  # a typed literal: numbers are written bare, other datatypes compacted
-                i = term.rindex("^^<")
-                if term[i + 3:-1] in _BARE and _NUMBER.match(term[1:i - 1]):
-                    return term[1:i - 1]
-                return term[: i + 2] + self(term[i + 2:])
-            return term
-        found = self.cache.get(term)
-        if found is None:
-            found = term
-            value = term[1:-1]
-            for ns, prefix in self.namespaces:
-                if value.startswith(ns) and self._LOCAL.match(value[len(ns):]):
-                    found = f"{prefix}:{value[len(ns):]}"
-                    break
-            if len(self.cache) < 1_000_000:
-                self.cache[term] = found
+            if not term.endswith(">"):
+                return term  # a plain literal: nothing to compact, and not worth remembering
+            # a typed literal: numbers are written bare, other datatypes compacted
+            i = term.rindex("^^<")
+            if term[i + 3:-1] in _BARE and _NUMBER.match(term[1:i - 1]):
+                return term[1:i - 1]
+            return term[: i + 2] + self[term[i + 2:]]
+        found = term
+        value = term[1:-1]
+        for ns, prefix in self.namespaces:
+            if value.startswith(ns) and self._LOCAL.match(value[len(ns):]):
+                found = f"{prefix}:{value[len(ns):]}"
+                break
+        if len(self) < 1_000_000:
+            self[term] = found
         return found
 
 
-class _TurtleBlock:
-    """Writes triples grouped by consecutive subject, as Turtle (default graph) or inside a TriG graph."""
-
-    def __init__(self, out, compact: _Compactor):
-        self.out, self.compact = out, compact
-        self.subject = None
-        self.indent = ""
-
-    def triple(self, s: str, p: str, o: str) -> None:
-        c = self.compact
-        pred = "a" if p == RDF_TYPE else c(p)
-        if s == self.subject:
-            self.out.write(f" ;\n{self.indent}    {pred} {c(o)}")
-        else:
-            self.end()
-            self.out.write(f"{self.indent}{c(s)} {pred} {c(o)}")
-            self.subject = s
-
-    def end(self) -> None:
-        if self.subject is not None:
-            self.out.write(" .\n" if self.indent else " .\n\n")
-            self.subject = None
-
-
 class _HashingFile:
-    """A text file that hashes what it writes, in chunks (millions of small writes are slow)."""
+    """A file written in large chunks and hashed as it goes; `mirror` gets the same bytes (the store's pipe)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, mirror=None):
         self.file = open(path, "wb")
         self.sha = hashlib.sha256()
-        self.pending: list[str] = []
+        self.mirror = mirror
 
-    def write(self, text: str) -> None:
-        self.pending.append(text)
-        if len(self.pending) >= 4096:
-            self.flush()
-
-    def flush(self) -> None:
-        data = "".join(self.pending).encode("utf-8")
-        self.pending.clear()
+    def write(self, parts: list[str]) -> None:
+        data = "".join(parts).encode("utf-8")
+        parts.clear()
         self.sha.update(data)
         self.file.write(data)
+        if self.mirror is not None:
+            self.mirror.write(data)
 
     def close(self) -> str:
-        self.flush()
         self.file.close()
         return self.sha.hexdigest()
 
@@ -110,36 +87,61 @@ def _prefix_lines() -> str:
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())) + "\n"
 
 
-def write_serialisations(all_quads, folder: Path) -> dict[str, str]:
-    """Stream the quads once into graph.nq, graph.trig and graph.ttl; return each file's SHA-256."""
-    nq, trig, ttl = (_HashingFile(folder / name) for name in SERIALISATIONS)
+def write_serialisations(all_quads, folder: Path, mirror=None) -> dict[str, str]:
+    """Stream the quads once into graph.nq, graph.trig and graph.ttl; return each file's SHA-256.
+
+    TriG and Turtle group consecutive triples of one subject with ';'. `mirror` receives graph.nq's bytes.
+    """
+    files = (_HashingFile(folder / SERIALISATIONS[0], mirror),) + tuple(
+        _HashingFile(folder / name) for name in SERIALISATIONS[1:])
     compact = _Compactor()
-    trig.write(_prefix_lines())
-    ttl.write(_prefix_lines())
-    in_trig, in_ttl = _TurtleBlock(trig, compact), _TurtleBlock(ttl, compact)
-    graph = None
+    nq, trig, ttl = [], [_prefix_lines()], [_prefix_lines()]
+    graph = trig_subject = ttl_subject = None
+    indent = ""
     asserted = set()  # two claims may assert the same triple with different roles; the union lists it once
-    for q in all_quads:
+    for i, q in enumerate(all_quads):
         s, p, o, g = q
-        nq.write(nquad(q))
+        nq.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
+        pred = "a" if p == RDF_TYPE else compact[p]
+        obj = compact[o]
         if g != graph:
-            in_trig.end()
+            if trig_subject is not None:
+                trig.append(" .\n" if indent else " .\n\n")
+                trig_subject = None
             if graph is not None:
-                trig.write("}\n\n")
+                trig.append("}\n\n")
             if g is not None:
-                trig.write(f"{compact(g)} {{\n")
-            in_trig.indent = "    " if g else ""
+                trig.append(f"{compact[g]} {{\n")
+            indent = "    " if g else ""
             graph = g
-        in_trig.triple(s, p, o)
-        if is_assertion(q):
-            if (s, p, o) not in asserted:
-                asserted.add((s, p, o))
-                in_ttl.triple(s, p, o)
-    in_trig.end()
+        if s == trig_subject:
+            trig.append(f" ;\n{indent}    {pred} {obj}")
+        else:
+            if trig_subject is not None:
+                trig.append(" .\n" if indent else " .\n\n")
+            trig.append(f"{indent}{compact[s]} {pred} {obj}")
+            trig_subject = s
+        if is_assertion(q) and (s, p, o) not in asserted:
+            asserted.add((s, p, o))
+            if s == ttl_subject:
+                ttl.append(f" ;\n    {pred} {obj}")
+            else:
+                if ttl_subject is not None:
+                    ttl.append(" .\n\n")
+                ttl.append(f"{compact[s]} {pred} {obj}")
+                ttl_subject = s
+        if i & 8191 == 8191:
+            for f, parts in zip(files, (nq, trig, ttl)):
+                f.write(parts)
+    if trig_subject is not None:
+        trig.append(" .\n" if indent else " .\n\n")
     if graph is not None:
-        trig.write("}\n")
-    in_ttl.end()
-    return {name: f.close() for name, f in zip(SERIALISATIONS, (nq, trig, ttl))}
+        trig.append("}\n")
+    if ttl_subject is not None:
+        ttl.append(" .\n\n")
+    for f, parts in zip(files, (nq, trig, ttl)):
+        f.write(parts)
+    return {name: f.close() for name, f in zip(SERIALISATIONS, files)}
 
 
 def write_text_atomic(text: str, out: Path) -> None:
@@ -174,9 +176,65 @@ def load_store(path: Path, nquads_file: Path) -> None:
     import pyoxigraph
 
     store = pyoxigraph.Store(str(path))
-    store.bulk_load(path=str(nquads_file), format=pyoxigraph.RdfFormat.N_QUADS)
+    # lenient skips re-validating IRIs that the loader checked and the writer escaped
+    store.bulk_load(path=str(nquads_file), format=pyoxigraph.RdfFormat.N_QUADS, lenient=True)
     store.flush()
     del store  # releases the store's lock before the directory is moved
+
+
+class _StoreLoader:
+    """Loads the store from a pipe on another thread while graph.nq is being written.
+
+    Oxigraph parses and indexes without holding Python's lock, so on two cores the store costs
+    little wall time beyond the serialisation. Where there are no named pipes, it loads afterwards.
+    """
+
+    def __init__(self, store: Path, folder: Path):
+        self.store, self.fifo = store, folder / ".graph.nq.pipe"
+        self.thread = self.pipe = self.error = None
+        if hasattr(os, "mkfifo"):
+            os.mkfifo(self.fifo)
+            self.thread = threading.Thread(target=self._load, daemon=True)
+            self.thread.start()
+            self.pipe = self._open()
+
+    def _load(self) -> None:
+        try:
+            load_store(self.store, self.fifo)
+        except BaseException as e:  # reported by finish(), on the writing thread
+            self.error = e
+
+    def _open(self):
+        while True:  # a pipe opens for writing only once the loader has opened it for reading
+            try:
+                fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError as e:
+                if e.errno != errno.ENXIO or not self.thread.is_alive():
+                    raise
+                time.sleep(0.005)
+                continue
+            os.set_blocking(fd, True)
+            return open(fd, "wb", buffering=1 << 20)
+
+    def finish(self, nquads_file: Path) -> None:
+        if self.thread is None:
+            load_store(self.store, nquads_file)
+            return
+        self.close()
+        if self.error is not None:
+            raise OutputError(f"cannot write the store: {self.error}")
+
+    def close(self) -> None:
+        """Ends the stream (a failed build ends it early) and waits for the loader."""
+        if self.pipe is not None:
+            try:
+                self.pipe.close()
+            except BrokenPipeError:
+                pass
+            self.pipe = None
+        if self.thread is not None:
+            self.thread.join()
+        self.fifo.unlink(missing_ok=True)
 
 
 def write_build(out: Path, all_quads, counts: dict) -> dict:
@@ -188,13 +246,21 @@ def write_build(out: Path, all_quads, counts: dict) -> dict:
     tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
+    loader = None
     try:
-        digests = write_serialisations(all_quads, tmp)
-        load_store(tmp / STORE, tmp / "graph.nq")
+        loader = _StoreLoader(tmp / STORE, tmp)
+        try:
+            digests = write_serialisations(all_quads, tmp, mirror=loader.pipe)
+        except BrokenPipeError:
+            loader.close()
+            raise OutputError(f"cannot write the store: {loader.error}") from None
+        loader.finish(tmp / "graph.nq")
         manifest = {"rightsgraph": __version__, "counts": counts, "sha256": digests, "store": STORE}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         _swap(tmp, out)
     except BaseException:
+        if loader is not None:
+            loader.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
