@@ -7,6 +7,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph
@@ -17,7 +19,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from graph.triples import is_assertion, nquad, quads
-from graph.writers import write_serialisations
+from graph.writers import write_build, write_serialisations
 from ontology.schema import load_schema
 from sources.load import load_sources
 from sources.model import Corpus, PartialDate, Statement
@@ -82,6 +84,36 @@ def test_store_answers_with_claims_as_named_graphs(small_build):
     assert [r["quote"].value for r in rows] == ["Ana Lee, president of the Free Party",
                                                  "Ana Lee, who leads the Free Party as its president"]
     assert {r["n"].value for r in rows} == {"2"}
+
+
+def test_store_holds_exactly_the_quads_of_graph_nq(small_build):
+    """The store is loaded from a pipe while graph.nq is written: both must hold the same quads."""
+    store = pyoxigraph.Store.read_only(str(small_build / "store"))
+    from_file = pyoxigraph.Dataset(pyoxigraph.parse(path=str(small_build / "graph.nq"),
+                                                    format=pyoxigraph.RdfFormat.N_QUADS))
+
+    def canonical(q):  # Oxigraph keeps decimals as numbers: "1.00" comes back as "1"
+        o = q.object
+        if isinstance(o, pyoxigraph.Literal) and o.datatype.value.endswith("#decimal"):
+            o = Decimal(o.value)
+        return (q.subject, q.predicate, o, q.graph_name)
+
+    assert len(store) == len(from_file) > 0
+    assert set(map(canonical, store)) == set(map(canonical, from_file))
+
+
+def test_a_failure_while_writing_leaves_nothing_and_stops_the_store_loader(tmp_path):
+    corpus = load_sources(FIXTURES / "good")
+
+    def failing():
+        yield from quads(corpus)
+        raise RuntimeError("the disk is full")
+
+    threads = threading.active_count()
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        write_build(tmp_path / "build", failing(), {})
+    assert list(tmp_path.iterdir()) == []
+    assert threading.active_count() == threads
 
 
 def test_dated_event_carries_its_date_inside_the_claim(small_build):
