@@ -103,7 +103,7 @@ def write_serialisations(all_quads, folder: Path, mirror=None) -> dict[str, str]
         s, p, o, g = q
         nq.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
         pred = "a" if p == RDF_TYPE else compact[p]
-        obj = compact[o]
+        obj = o if o[-1] == '"' else compact[o]  # plain literals (quotes, names) stay as they are
         if g != graph:
             if trig_subject is not None:
                 trig.append(" .\n" if indent else " .\n\n")
