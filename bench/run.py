@@ -1,11 +1,12 @@
 """Benchmark the whole pipeline on synthetic corpora against plain rdflib, measured in the same run.
 
-    python bench/run.py [--sizes 1e3,1e4,1e5] [--json bench/results.json] [--workdir DIR]
+    python bench/run.py [--sizes 1e3,1e4,1e5,1e6] [--json bench/results.json] [--workdir DIR]
 
-For each size: `rightsgraph synth`, then validate + build (statements per second, peak memory), and
-beside it the baseline: rdflib parsing the same N-Quads into an in-memory Dataset; then the centrality
-report (JSON) and the HTML view of the whole network. Each step runs in a fresh process so that its peak
-memory is its own. The named SPARQL questions are benchmarked by bench/bench_sparql.py.
+For each size: `rightsgraph synth --format jsonl`, then validate + build (statements per second, peak
+memory), and beside it the baseline: rdflib parsing the same N-Quads into an in-memory Dataset; then the
+centrality report (JSON) and the HTML view of the whole network. Each step runs in a fresh process so
+that its peak memory is its own; the baseline runs under a memory cap (--baseline-memory-gb) so that a
+corpus rdflib cannot hold ends as "out of memory" rather than taking the machine down.
 """
 
 from __future__ import annotations
@@ -66,28 +67,52 @@ def step_view(build_dir: str, out: str) -> dict:
 STEPS = {"build": step_build, "rdflib-parse": step_rdflib_parse, "report": step_report, "view": step_view}
 
 
-def run_step(name: str, *args: str, timeout: float) -> dict:
-    """Run one step in a fresh interpreter; return its figures plus its peak resident memory."""
+def run_step(name: str, *args: str, timeout: float, memory_gb: float | None = None) -> dict:
+    """Run one step in a fresh interpreter; return its figures plus its peak resident memory.
+
+    A step that fails says why and after how long: a baseline that runs out of its memory cap or its
+    time limit still bounds the ratio.
+    """
     cmd = [sys.executable, __file__, "--step", name, *args]
+
+    def cap():
+        limit = int(memory_gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    start = time.perf_counter()
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                              preexec_fn=cap if memory_gb else None)
     except subprocess.TimeoutExpired:
-        return {"error": f"over the {timeout:.0f} s limit"}
+        return {"error": f"over the {timeout:.0f} s limit", "after_seconds": timeout}
+    after = time.perf_counter() - start
     if done.returncode != 0:
-        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
+        last = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        if "MemoryError" in last:
+            last = f"out of memory at the {memory_gb:g} GB cap"
+        return {"error": last, "after_seconds": after}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --- the table -----------------------------------------------------------------------------------
 
 def ratio(baseline: dict, ours: dict) -> str:
-    if "seconds" not in baseline or "seconds" not in ours or not ours["seconds"]:
+    """Baseline time over ours; '>' when the baseline gave up first, so only a lower bound is known."""
+    if not ours.get("seconds"):
         return "-"
-    return f"{baseline['seconds'] / ours['seconds']:.1f}x"
+    if "seconds" in baseline:
+        return f"{baseline['seconds'] / ours['seconds']:.1f}x"
+    if "after_seconds" in baseline:
+        return f">{baseline['after_seconds'] / ours['seconds']:.1f}x"
+    return "-"
 
 
 def fmt_seconds(r: dict) -> str:
-    return f"{r['seconds']:.2f} s" if "seconds" in r else r.get("error", "-")
+    if "seconds" in r:
+        return f"{r['seconds']:.2f} s"
+    if "after_seconds" in r:
+        return f"failed after {r['after_seconds']:.0f} s ({r['error']})"
+    return r.get("error", "-")
 
 
 def fmt_view(r: dict) -> str:
@@ -104,6 +129,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the corpora and builds here")
     parser.add_argument("--timeout", type=float, default=1800, help="limit per step, in seconds")
+    parser.add_argument("--baseline-memory-gb", type=float, default=12,
+                        help="memory cap of the rdflib baseline (it needs about 1.4 GB per 10^5 statements)")
+    parser.add_argument("--format", choices=("jsonl", "yaml"), default="jsonl", help="format of the corpora")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -122,11 +150,12 @@ def main() -> int:
     print(f"{'statements':>10}  {'validate+build':>15} {'stmts/s':>9} {'peak MB':>8}  "
           f"{'rdflib parse':>13} {'peak MB':>8}  {'ratio':>6}  {'report':>9}  view")
     for n in sizes:
-        sources, out = workdir / f"sources-{n}", workdir / f"build-{n}"
-        if not (sources / "entities.yaml").exists():
-            synthesise(n, sources, seed=0)
+        sources, out = workdir / f"sources-{args.format}-{n}", workdir / f"build-{n}"
+        if not (sources / "documents").exists():
+            synthesise(n, sources, seed=0, fmt=args.format)
         ours = run_step("build", str(sources), str(out), timeout=args.timeout)
-        base = run_step("rdflib-parse", str(out / "graph.nq"), timeout=args.timeout) \
+        base = run_step("rdflib-parse", str(out / "graph.nq"), timeout=args.timeout,
+                        memory_gb=args.baseline_memory_gb) \
             if (out / "graph.nq").exists() else {"error": "no build"}
         built = (out / "graph.nq").exists()
         # Exact betweenness is quadratic in actors; past a few thousand the report samples 500 sources.
