@@ -69,7 +69,8 @@ def build(sources: Path, texts: Path | None, out: Path, shacl: bool | None, endp
     from graph.build import build as run_build
 
     start = time.perf_counter()
-    manifest = run_guarded(lambda: run_build(sources, out, texts, shacl),
+    progress = (lambda message: click.echo(message, err=True)) if sys.stderr.isatty() else None
+    manifest = run_guarded(lambda: run_build(sources, out, texts, shacl, progress),
                            f"nothing was written ({out} is unchanged)")
     c = manifest["counts"]
     click.echo(f"built {out}/ in {time.perf_counter() - start:.1f}s: {c['entities']} entities, "
@@ -306,12 +307,16 @@ def export(fmt: str, out: Path | None, build_dir: Path):
               help="Estimate betweenness from K sampled source actors instead of all (for large networks).")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed for --sample and for Louvain.")
 @click.option("--communities", "method", type=click.Choice(["louvain", "greedy"]), default="louvain",
-              show_default=True, help="Community detection: Louvain or greedy modularity (both from networkx).")
+              show_default=True, help="Community detection: Louvain or greedy modularity (networkx's, or igraph's "
+                                      "multilevel and fast greedy with the igraph engine).")
+@click.option("--engine", type=click.Choice(["auto", "networkx", "igraph"]), default="auto", show_default=True,
+              help="How the heavy measures are computed: networkx, or igraph (C) and scipy, which give networkx's "
+                   "values much faster; auto uses igraph from 1,000 actors up.")
 @click.option("--events/--no-events", default=True, show_default=True,
               help="Keep events (arrests, trials, statements...) as nodes of their own.")
 @click.option("--charges/--no-charges", default=True, show_default=True, help="Keep charges as nodes.")
 def report(build_dir: Path, fmt: str, out: Path | None, node_type: str | None, as_of, top: int,
-           sample: int | None, seed: int, method: str, events: bool, charges: bool):
+           sample: int | None, seed: int, method: str, engine: str, events: bool, charges: bool):
     """Rank the actors of the network: degree, betweenness, closeness, eigenvector, PageRank, brokers,
     communities and rankings per type, as a readable briefing (md, html) or a table (csv, json).
 
@@ -338,7 +343,8 @@ def report(build_dir: Path, fmt: str, out: Path | None, node_type: str | None, a
     try:
         text = run_guarded(lambda: make_report(
             build_dir, fmt, node_type=node_type, as_of=as_of.date() if as_of else None, top=top, sample=sample,
-            seed=seed, method=method, events=events, charges=charges, progress=progress if show else None))
+            seed=seed, method=method, events=events, charges=charges, progress=progress if show else None,
+            engine=engine))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

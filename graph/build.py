@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,8 +61,16 @@ def counts(corpus: Corpus, claims: dict | None = None) -> dict:
     }
 
 
-def build(sources: Path, out: Path, texts: Path | None = None, shacl: bool | None = None) -> dict:
+def build(sources: Path, out: Path, texts: Path | None = None, shacl: bool | None = None,
+          progress: Callable[[str], None] | None = None) -> dict:
+    """Check, then write the build; `progress` hears of each stage (a big corpus takes minutes)."""
+    say = progress or (lambda message: None)
+    start = time.perf_counter()
     corpus = check(sources, texts, shacl)
+    say(f"checked {len(corpus.statements):,} statements in {len(corpus.documents):,} documents "
+        f"({time.perf_counter() - start:.1f} s)")
     with _no_cycle_collection():
         claims = group_claims(corpus.statements)  # sorted once, for the counts and for the quads
+        say(f"grouped them into {len(claims):,} claims; writing graph.nq, graph.trig, graph.ttl and the store "
+            f"({time.perf_counter() - start:.1f} s)")
         return write_build(out, quads(corpus, claims=claims), counts(corpus, claims))
