@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from sources.problems import Location, Problem, display_path
+from sources.problems import Location, Problem, display_path, read_utf8
 from sources.yamlpos import Map, Seq
 
 
@@ -66,21 +66,11 @@ def _decode(line: str):
 
 def read_jsonl(path: Path) -> tuple[list[Map], list[Problem]]:
     """Parse one JSON Lines file: one object a line, blank lines skipped; problems instead of exceptions."""
+    text, problems = read_utf8(path)
+    if problems:
+        return [], problems
     shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return [], [Problem(Location(shown), f"cannot read the file: {e.strerror}")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        before = raw[: e.start]
-        line = before.count(b"\n") + 1
-        col = e.start - (before.rfind(b"\n") + 1) + 1
-        return [], [Problem(Location(shown, line, col),
-                            f"the file is not UTF-8 (byte 0x{raw[e.start]:02x}); save it as UTF-8")]
     items: list[Map] = []
-    problems: list[Problem] = []
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue

@@ -51,3 +51,20 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def read_utf8(path: Path) -> tuple[str | None, list[Problem]]:
+    """A source file's text, or the problem (unreadable, not UTF-8) located where it starts."""
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return None, [Problem(Location(shown), f"cannot read the file: {e.strerror}")]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as e:
+        before = raw[: e.start]
+        line = before.count(b"\n") + 1
+        col = e.start - (before.rfind(b"\n") + 1) + 1
+        return None, [Problem(Location(shown, line, col),
+                              f"the file is not UTF-8 (byte 0x{raw[e.start]:02x}); save it as UTF-8")]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from sources.problems import Location, Problem, display_path
+from sources.problems import Location, Problem, display_path, read_utf8
 
 
 class Map(dict):
@@ -76,19 +76,10 @@ def _convert(node, path: str):
 
 def read_yaml(path: Path) -> tuple[object, list[Problem]]:
     """Parse one YAML file; on failure return (None, problems) instead of raising."""
+    text, problems = read_utf8(path)
+    if problems:
+        return None, problems
     shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return None, [Problem(Location(shown), f"cannot read the file: {e.strerror}")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        before = raw[: e.start]
-        line = before.count(b"\n") + 1
-        col = e.start - (before.rfind(b"\n") + 1) + 1
-        return None, [Problem(Location(shown, line, col),
-                              f"the file is not UTF-8 (byte 0x{raw[e.start]:02x}); save it as UTF-8")]
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:

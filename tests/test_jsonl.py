@@ -67,23 +67,19 @@ def problems(src: Path) -> list[str]:
     return result.stderr.splitlines()[:-1]
 
 
-def test_mistakes_name_the_line_and_the_column_of_the_value(jsonl_sources):
+@pytest.mark.parametrize("old, new, message", [
+    ('"predicate": "chargedWith"', '"predicate": "chargedwith"',
+     "unknown predicate 'chargedwith' (did you mean 'chargedWith'?)"),
+    ('"object": "charge-plotting"', '"object": "charge-plottin"',
+     "unknown entity 'charge-plottin' as object (did you mean 'charge-plotting'?); add it to the registry or fix the id"),
+])
+def test_mistakes_name_the_line_and_the_column_of_the_value(jsonl_sources, old, new, message):
     daily = jsonl_sources / "documents" / "daily-2020-01-10.jsonl"
-    replace(daily, '"predicate": "chargedWith"', '"predicate": "chargedwith"')
-    line = first_line_with(daily, "chargedwith")
-    col = daily.read_text(encoding="utf-8").splitlines()[line - 1].index('"chargedwith"') + 1
-    assert problems(jsonl_sources) == [
-        f"{daily}:{line}:{col}: unknown predicate 'chargedwith' (did you mean 'chargedWith'?)"]
-
-
-def test_unknown_entity_in_a_jsonl_statement(jsonl_sources):
-    daily = jsonl_sources / "documents" / "daily-2020-01-10.jsonl"
-    replace(daily, '"object": "charge-plotting"', '"object": "charge-plottin"')
-    line = first_line_with(daily, "charge-plottin\"")
-    col = daily.read_text(encoding="utf-8").splitlines()[line - 1].index('"charge-plottin"') + 1
-    assert problems(jsonl_sources) == [
-        f"{daily}:{line}:{col}: unknown entity 'charge-plottin' as object (did you mean 'charge-plotting'?); "
-        "add it to the registry or fix the id"]
+    replace(daily, old, new)
+    value = new.split(": ")[1]
+    line = first_line_with(daily, value)
+    col = daily.read_text(encoding="utf-8").splitlines()[line - 1].index(value) + 1
+    assert problems(jsonl_sources) == [f"{daily}:{line}:{col}: {message}"]
 
 
 @pytest.mark.parametrize("bad, message", [
