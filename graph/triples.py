@@ -119,10 +119,12 @@ def _documents(corpus: Corpus) -> Iterator[Quad]:
             yield (s, "<https://schema.org/url>", literal(d.url, XSD + "anyURI"), None)
         if d.text:
             yield (s, rg("textFile"), literal(d.text), None)
+        # Every statement of a document is recorded in the document's own file: said once, here.
+        yield (s, rg("sourceFile"), literal("documents/" + PurePath(d.location.path).name), None)
 
 
 class _Terms:
-    """Each entity's, document's and source file's term made once: a million claims name the same few."""
+    """Each entity's, document's and date's term made once: a million claims name the same few."""
 
     def __init__(self, corpus: Corpus, schema: Schema):
         self.schema = schema
@@ -130,7 +132,6 @@ class _Terms:
         self.document = {did: iri(iris.document(did)) for did in corpus.documents}
         self.events = {eid for eid, e in corpus.entities.items() if schema.is_a(e.type, "Event")}
         self.dates: dict[PartialDate, str] = {}
-        self.files: dict[str, str] = {}
 
     def date(self, d: PartialDate) -> str:
         found = self.dates.get(d)
@@ -138,16 +139,10 @@ class _Terms:
             found = self.dates[d] = date_literal(d)
         return found
 
-    def file(self, path: str) -> str:
-        found = self.files.get(path)
-        if found is None:
-            found = self.files[path] = literal("documents/" + PurePath(path).name)
-        return found
-
 
 _CLAIM, _SUPPORT, _ROLE, _ACCORDING = rg("Claim"), rg("supportCount"), rg("role"), rg("accordingTo")
 _DATE, _EVIDENCE, _EVIDENCE_CLASS, _QUOTE = rg("date"), rg("evidence"), rg("Evidence"), rg("quote")
-_CONFIDENCE, _FILE, _LINE, _PRECISION = rg("confidence"), rg("sourceFile"), rg("sourceLine"), rg("datePrecision")
+_CONFIDENCE, _LINE, _PRECISION = rg("confidence"), rg("sourceLine"), rg("datePrecision")
 _DERIVED, _ATTRIBUTED = f"<{PROV}wasDerivedFrom>", f"<{PROV}wasAttributedTo>"
 _CURATOR = iri(iris.CURATOR)
 
@@ -191,7 +186,6 @@ def _claim(key: tuple, group: list[Statement], terms: _Terms) -> Iterator[Quad]:
         yield (e, _DERIVED, terms.document[s.document], None)
         yield (e, _QUOTE, literal(s.quote), None)
         yield (e, _CONFIDENCE, literal(f"{s.confidence:.2f}", XSD + "decimal"), None)
-        yield (e, _FILE, terms.file(s.location.path), None)
         yield (e, _LINE, integer(s.location.line), None)
         yield (e, _ATTRIBUTED, _CURATOR, None)
         if s.date:

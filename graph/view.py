@@ -232,7 +232,7 @@ def evidence(store, G: nx.MultiDiGraph) -> dict:
             SELECT ?c ?ev ?quote ?doc ?file ?line ?conf WHERE {{
               {_values("c", claims)}
               ?c rg:evidence ?ev . ?ev rg:quote ?quote ; prov:wasDerivedFrom ?doc .
-              OPTIONAL {{ ?ev rg:sourceFile ?file }} OPTIONAL {{ ?ev rg:sourceLine ?line }}
+              OPTIONAL {{ ?doc rg:sourceFile ?file }} OPTIONAL {{ ?ev rg:sourceLine ?line }}
               OPTIONAL {{ ?ev rg:confidence ?conf }}
             }}""", union=False):
         did = r["doc"]
