@@ -92,6 +92,9 @@ def _key(paragraph: str) -> str:
     return re.sub(r"[\W_]+", " ", paragraph).strip().lower()
 
 
+_PULL_QUOTE_REACH = 200
+
+
 def clean(text: str) -> Cleaned:
     """Article text without page furniture or repeats; paragraphs separated by one blank line."""
     removed: dict[str, int] = {}
@@ -105,6 +108,7 @@ def clean(text: str) -> Cleaned:
     text = re.sub(r"[ \t\u00a0]+", " ", text)
     kept: list[str] = []
     keys: list[str] = []
+    seen: set[str] = set()
     body_words = 0
     skip_next = False
     for raw in text.split("\n"):
@@ -124,11 +128,13 @@ def clean(text: str) -> Cleaned:
             drop("page furniture lines")
             continue
         key = _key(line)
-        # A paragraph printed twice, or a pull quote repeating part of an earlier paragraph, is kept once.
-        if key in keys or (len(key) >= 40 and any(key in k for k in keys)):
+        # A paragraph printed twice, or a pull quote repeating part of an earlier paragraph, is kept once. Pull
+        # quotes sit near what they quote: looking back 200 paragraphs keeps a 5 MB text from taking minutes.
+        if key in seen or (len(key) >= 40 and any(key in k for k in keys[-_PULL_QUOTE_REACH:])):
             drop("repeated paragraphs")
             continue
         kept.append(line)
         keys.append(key)
+        seen.add(key)
         body_words += len(line.split())
     return Cleaned(text="\n\n".join(kept) + ("\n" if kept else ""), removed=removed)

@@ -11,9 +11,12 @@ from graph.extract.candidates import Candidate
 from graph.extract.clean import clean
 from graph.extract.dates import find_dates
 from graph.extract.dates import resolve as resolve_date
-from graph.extract.ner import Mention, Registry, load_model, make_ruler, new_type, norm, slug
+from graph.extract.ner import (
+    EVENT_HEADS, GROUP_NOUNS, NUMBER_WORDS, QUANTITY_WORDS, EventIndex, GroupIndex, Mention, Registry, load_model,
+    make_ruler, name_words, new_type, norm, slug, stem)
 from graph.extract.relations import (
-    NO_NAME_RE, ONE_NAME_RE, PRONOUNS, SAY, TRIGGER_RE, TYPE_NOUNS, EventSlot, PhraseSlot, extract_relations)
+    NO_NAME_RE, ONE_NAME_WORDS, PRONOUNS, SAY, TITLES, TRIGGER_WORDS, TYPE_NOUNS, EventSlot, Found, PhraseSlot,
+    extract_relations, sent_of, sents_of, text_of, trigger_words)
 from sources.model import PartialDate
 
 # Sentence ends: a full stop, question or exclamation mark (and closing quotes) before a capital, a quote or
@@ -26,7 +29,8 @@ _MAX_SENTENCE = 2000  # characters: longer runs (tables, lists without stops) ar
 CATEGORY_NOUNS = {"prison", "jail", "party", "court", "group", "ministry", "province", "city", "organisation",
                   "organization", "movement", "centre", "center", "camp"}
 EVENT_PREDICATES = {"arrestedOn", "releasedOn", "bailGranted", "sentencedTo", "pardonedBy", "dissolvedBy",
-                    "convictedOf", "chargedWith", "triedBy", "heldIn", "bannedFrom"}
+                    "convictedOf", "chargedWith", "triedBy", "heldIn", "bannedFrom", "targetOf", "carriedOutBy",
+                    "partOf", "tookPlaceIn", "participantIn"}
 
 
 def sentences(text: str):
@@ -73,9 +77,13 @@ class Extractor:
         from ontology.schema import load_schema
 
         self.registry = Registry(entities)
+        self.groups = GroupIndex(entities)
+        self.event_index = EventIndex(entities)
         self.schema = schema or load_schema()
         self.nlp = load_model()
         self.ruler = make_ruler(self.nlp, self.registry)
+        if not self.ruler.patterns:
+            self.ruler = _no_names  # an empty registry: nothing to mark (and spaCy would warn on every sentence)
         self.ner = self.nlp.get_pipe("ner")
         self.events: dict[str, list] = {}
         for eid, e in sorted(entities.items()):
@@ -96,12 +104,18 @@ class Extractor:
             mentions = state.mentions(doc)
             quoted_para = state.quoted_paragraph(a)
             if not quoted_para and not _says(body[a:b]) and body.rfind("\n", 0, a) + 1 == a:
-                state.speaker = None  # a paragraph of narration ends the quotation
+                caption = _caption(body, a, mentions)
+                # a paragraph of narration ends the quotation; a caption under a pull quote ("Jane Roe, Regional
+                # Director") names who speaks
+                state.speaker = caption
             if doc.has_annotation("DEP"):
                 parsed += 1
                 speaker = state.speaker if quoted_para else None
-                for sent in doc.sents:
-                    for f in extract_relations(sent, state.resolver(doc), speaker):
+                if quoted_para:
+                    doc.user_data["quoted"] = True  # every sentence of a quoted paragraph, not only its first
+                for sent in sents_of(doc):
+                    resolve = state.resolver(doc)
+                    for f in extract_relations(sent, resolve, speaker) + _group_facts(sent, resolve):
                         found_all.append((f, doc, a, b))
                 state.note_speaker(doc, body[a:b])
             state.remember(mentions, paragraph_start=body.rfind("\n", 0, a) + 1)
@@ -131,15 +145,21 @@ class Extractor:
 
         Running the whole pipeline on every sentence is about 2.5 times slower (bench/bench_extract.py)."""
         docs = [self.ruler(self.nlp.make_doc(body[a:b])) for a, b in spans]
-        unknown = [i for i, d in enumerate(docs) if _unknown_names(d)]
+        for d, (a, b) in zip(docs, spans):
+            d.user_data["text"] = body[a:b]  # what `text_of` would rebuild from the tokens
+        # A sentence that will not be parsed could only have a name the registry lacks proposed, never used:
+        # the recogniser (as costly per word as tok2vec and parser together) skips it. A possible unknown name
+        # counts as one name in that decision.
+        unknown = [i for i, d in enumerate(docs) if _may_hold_relation(body, *spans[i], d) and _unknown_names(d)
+                   and _worth_parsing(body, *spans[i], d, guessed=1)]
         # The recogniser keeps the registry's names already set and labels the rest around them.
         for i, d in zip(unknown, self.ner.pipe([docs[i] for i in unknown], batch_size=256)):
             docs[i] = d
         with_ner = set(unknown)
-        for i in range(len(docs)):
-            if i not in with_ner:
-                docs[i] = _add_dates(docs[i])
         chosen = [i for i, (a, b) in enumerate(spans) if _worth_parsing(body, a, b, docs[i])]
+        for i in chosen:
+            if i not in with_ner:
+                docs[i] = _add_dates(docs[i])  # only a parsed sentence's dates are ever read
         batch = [docs[i] for i in chosen]
         for name in ("tok2vec", "tagger", "parser"):
             batch = list(self.nlp.get_pipe(name).pipe(batch, batch_size=256))
@@ -154,13 +174,13 @@ class Extractor:
         relation = self.schema.relations.get(f.predicate)
         if relation is None or f.subject is None:
             return None
-        subj = self._entity(f.subject, state, None)
-        if subj is None:
-            return None
-        conf = f.confidence * _certainty(f.subject)
         date = None
         if f.predicate in EVENT_PREDICATES and f.date_token is not None:
             date = _date_of(f.date_token, doc_date)
+        subj = self._entity(f.subject, state, date)
+        if subj is None:
+            return None
+        conf = f.confidence * _certainty(f.subject)
         obj = value = obj_type = None
         if relation.is_attribute:
             value = f.value
@@ -197,22 +217,44 @@ class Extractor:
             return self._phrase(thing, state)
         return None
 
-    def _event(self, ev: EventSlot, state, date) -> tuple[str, str]:
-        """The registry's event of this kind for this person (the year must agree when both are known), or a new one."""
+    def _event(self, ev: EventSlot, state, date) -> tuple[str, str] | None:
+        """The registry's event of this kind for this person or group (the year must agree when both are
+        known), or a new one; None for an event only the registry may give (`known_only`)."""
         who = self.registry.entities.get(ev.who.entity)
         names = {norm(ev.who.text), ev.who.entity.replace("-", " ")}
+        group_words = set()
         if who is not None:
-            names |= {norm(who.name)} | {norm(x) for x in who.aliases if len(x) > 4}
+            names |= {norm(who.name)} | {norm(x) for x in who.aliases if len(x) > 2}
+            if who.type in ("PersonGroup", "LegalCase"):
+                group_words = name_words(who.name, *who.aliases)
         fits = []
         for e in self.events.get(ev.kind, []):
             hay = " ".join([e.id.replace("-", " "), norm(e.name), *(norm(x) for x in e.aliases),
                             (e.note or "").lower()])
-            if any(n and n in hay for n in names):
+            words = set(re.findall(r"[\w'-]+", hay))
+            named = any(n and (n in words if " " not in n else n in hay) for n in names)
+            # A group is named by what its name shares with the event's: "14 CNRP activists pardoned in 2018".
+            if named or len(group_words & name_words(e.name, *e.aliases)) >= 3:
                 years = set(re.findall(r"\b(?:19|20)\d{2}\b", e.id + " " + e.name))
                 if date is None or not years or date.text[:4] in years:
                     fits.append(e)
+        if ev.words and ev.kind == "Event":
+            # an event of no particular kind must say what it was ("arrival")
+            fits = [e for e in fits if set(ev.words) & name_words(e.name, *e.aliases)]
+        if len(fits) > 1 and date is not None and date.precision == "day":
+            # "the hearing on 14 January": the one of several whose name gives that day
+            on_day = [e for e in fits if any(resolve_date(e.name[a:b], None) == date for a, b in find_dates(e.name))]
+            if len(on_day) == 1:
+                fits = on_day
+        if len(fits) > 1 and ev.words:
+            scores = sorted(((len(set(ev.words) & name_words(e.name, *e.aliases)), e.id, e) for e in fits),
+                            reverse=True, key=lambda x: (x[0], x[1]))
+            if scores[0][0] > scores[1][0]:
+                fits = [scores[0][2]]
         if len(fits) == 1:
             return fits[0].id, fits[0].type
+        if ev.known_only:
+            return None
         year = f"-{date.text[:4]}" if date else ""
         eid = f"{ev.who.entity}-{ev.kind.lower()}{year}"
         label = ev.kind
@@ -224,17 +266,23 @@ class Extractor:
     def _phrase(self, ph: PhraseSlot, state) -> tuple[str, str] | None:
         """A charge or an activity: the registry's when its name or an alias fits, or a new one."""
         key = norm(ph.text)
+        words = name_words(ph.text)
         best = None
         for e in self.events.get(ph.kind, []):
             names = [norm(e.name), *(norm(x) for x in e.aliases)]
             for n in names:
                 if n == key:
                     return e.id, e.type
-                score = difflib.SequenceMatcher(None, n, key).ratio()
+                # the same letters, or the same words ("leave Cambodia" / "Leaving Cambodia")
+                same = name_words(n)
+                score = max(difflib.SequenceMatcher(None, n, key).ratio(),
+                            len(words & same) / len(words | same) if words | same else 0.0)
                 if score >= 0.85 and (best is None or score > best[0]):
                     best = (score, e)
         if best:
             return best[1].id, best[1].type
+        if ph.known_only:
+            return None
         prefix = "charge-" if ph.kind == "Charge" else ""
         eid = prefix + slug(ph.text)
         state.new.setdefault(eid, {"id": eid, "type": ph.kind, "name": ph.text})
@@ -251,7 +299,8 @@ def _certainty(thing) -> float:
     return 1.0
 
 
-SPOKEN_FOR = {"callsForReleaseOf": "subject", "condemnedBy": "object", "criticizes": "subject"}
+SPOKEN_FOR = {"callsForReleaseOf": "subject", "condemnedBy": "object"}
+# (criticism stays the speaker's own: what a director says of a government is their criticism, as curators record it)
 
 
 def _speaking_for(candidates: list[Candidate]) -> list[Candidate]:
@@ -299,12 +348,25 @@ _CAPITAL = re.compile(r"(?<![\w’'])[A-Z][A-Za-z]*")
 _OPENERS = ("“", '"', "(", "‘", ":")
 
 
+# Capitalised words that are not names worth a new entity: posts ("Prime Minister"), nationalities
+# ("Cambodian"), law ("Article 443 of the Criminal Code"), a count ("Millions"), initials ("U.S.").
+_NOT_NAME_WORDS = {t for t in TITLES} | {t + "s" for t in TITLES} | {
+    "prime", "regional", "senior", "acting", "deputy", "executive", "general", "former", "another", "article",
+    "articles", "criminal", "code", "penal", "constitution", "millions", "thousands", "hundreds", "dozens"}
+_DEMONYM = re.compile(r"(?:ian|ians|ese|ish|ans)$")
+
+
+def _not_a_name(word: str) -> bool:
+    low = word.lower()
+    return low in _NOT_NAMES or low in _NOT_NAME_WORDS or len(word) == 1 or _DEMONYM.search(low) is not None
+
+
 def _unknown_names(doc) -> bool:
     """True when a capitalised word outside the registry's names may be a name spaCy should look at."""
-    text = doc.text
+    text = text_of(doc)
     covered = [(e.start_char, e.end_char) for e in doc.ents]
     words = [m for m in _CAPITAL.finditer(text)
-             if m.group(0).lower() not in _NOT_NAMES and not any(a <= m.start() < b for a, b in covered)]
+             if not _not_a_name(m.group(0)) and not any(a <= m.start() < b for a, b in covered)]
     for k, m in enumerate(words):
         before = text[:m.start()].rstrip()
         if not before or before.endswith(_OPENERS):
@@ -324,21 +386,86 @@ def _add_dates(doc):
     """Mark date phrases as DATE entities in a sentence spaCy's recogniser did not read."""
     from spacy.util import filter_spans
 
-    spans = [doc.char_span(a, b, label="DATE", alignment_mode="expand") for a, b in find_dates(doc.text)]
+    spans = [doc.char_span(a, b, label="DATE", alignment_mode="expand") for a, b in find_dates(text_of(doc))]
     spans = [s for s in spans if s is not None]
     if spans:
         doc.ents = filter_spans(list(doc.ents) + spans)
     return doc
 
 
-def _worth_parsing(body: str, a: int, b: int, doc) -> bool:
-    """Whether a sentence can hold a relation the rules read: the parser is the costly step."""
+def _worth_parsing(body: str, a: int, b: int, doc, guessed: int = 0) -> bool:
+    """Whether a sentence can hold a relation the rules read: the parser is the costly step.
+
+    `guessed` counts names the recogniser has not looked for yet."""
     if _says(body[a:b]) or NO_NAME_RE.search(body, a, b):
         return True
-    names = {e.text for e in doc.ents if e.label_ != "DATE"} | set(_PRONOUN_RE.findall(doc.text))
-    if len(names) >= 2:
-        return TRIGGER_RE.search(body, a, b) is not None
-    return len(names) == 1 and ONE_NAME_RE.search(body, a, b) is not None
+    words = _words(doc)
+    names = len({e.text for e in doc.ents if e.label_ != "DATE"} | set(_PRONOUN_RE.findall(text_of(doc)))) + guessed
+    if names >= 2:
+        return not words.isdisjoint(TRIGGER_WORDS)
+    return names == 1 and not words.isdisjoint(ONE_NAME_WORDS)
+
+
+def _words(doc) -> frozenset[str]:
+    words = doc.user_data.get("words")
+    if words is None:
+        words = doc.user_data["words"] = trigger_words(text_of(doc))
+    return words
+
+
+_AFFILIATED = {"affiliated", "linked", "belonging", "loyal", "associated", "connected", "allied"}
+
+
+def _group_facts(sent, resolve) -> list[Found]:
+    """What a group's own noun phrase says: its size ("14 jailed activists") and its party ("CNRP activists")."""
+    out = []
+    for tok in sent:
+        if not (tok.lower_ in GROUP_NOUNS or tok.lower_ in QUANTITY_WORDS or tok.like_num):
+            continue
+        ms = resolve(tok)
+        info = resolve.group_info(tok)
+        if not ms or not info or info[0] is None or info[0] is not ms[0] or info[0].type != "PersonGroup":
+            continue
+        m, count, orgs = info
+        if count is not None:
+            out.append(Found("groupSize", m, value=count, confidence=0.8, trigger=tok))
+        out += [Found("memberOf", m, o, confidence=0.8, trigger=tok) for o in orgs]
+    return out
+
+
+def _caption(body: str, a: int, mentions: list[Mention]) -> Mention | None:
+    """The person a caption paragraph names ("Jane Roe, Asia-Pacific Regional Director": short, no full
+    stop, a person's name first), or None for a paragraph of narration."""
+    end = body.find("\n", a)
+    para = body[a:end if end >= 0 else len(body)].strip()
+    if len(para.split()) > 12 or para.endswith((".", "!", "?", ":", "”", '"')) or not mentions:
+        return None
+    first = min(mentions, key=lambda m: m.start)
+    return first if first.type == "Person" and first.start == a else None
+
+
+def _found(doc) -> dict:
+    """Groups and events already looked up in a sentence, kept with its document (token -> what it names)."""
+    return doc.user_data.setdefault("linked", {})
+
+
+def _no_names(doc):
+    return doc
+
+
+def _count(tok) -> int | None:
+    """The number a token gives ("14", "fourteen"), or None."""
+    low = tok.lower_.replace(",", "")
+    if low.isdigit() and len(low) <= 6:
+        return int(low)
+    return NUMBER_WORDS.get(low)
+
+
+def _may_hold_relation(body: str, a: int, b: int, doc) -> bool:
+    """Whether any rule could read a relation in the sentence, whatever names it holds."""
+    words = _words(doc)
+    return (not words.isdisjoint(TRIGGER_WORDS) or not words.isdisjoint(ONE_NAME_WORDS)
+            or NO_NAME_RE.search(body, a, b) is not None or _says(body[a:b]))
 
 
 def _says(sentence: str) -> bool:
@@ -349,7 +476,7 @@ def _date_of(trigger, doc_date: PartialDate | None) -> PartialDate | None:
     """The date of the DATE phrase that modifies the trigger (not one belonging to another verb)."""
     future = any(c.lower_ in ("will", "shall") for c in trigger.children)
     best = None
-    for ent in trigger.sent.ents:
+    for ent in sent_of(trigger).ents:
         if ent.label_ != "DATE":
             continue
         tok = ent.root
@@ -379,7 +506,6 @@ class _State:
         self.names: dict[str, str] = {}
         self.speaker: Mention | None = None
         self.speaker_para: int = -1
-        self.by_token: dict[int, dict[int, Mention]] = {}
 
     def quoted_paragraph(self, a: int) -> bool:
         """True for a paragraph of quoted speech: it opens with a quote mark that does not just name a
@@ -429,13 +555,50 @@ class _State:
             out.append(m)
             for t in span:
                 table[t.i] = m
+            if m.type == "PersonGroup" and m.how in ("name", "alias"):
+                self._named_group(m, span, off)
+            inner = self._possessor(span, off)
+            if inner is not None:
+                # "Hun Sen's government" names the government, and Hun Sen inside it: both are mentions.
+                out.append(inner)
+                for t in span:
+                    if off + t.idx < inner.end:
+                        table[t.i] = inner
             # "Long Name (ACR)": the acronym names the same entity for the rest of the article.
             nxt = span.end
             if nxt + 2 < len(doc) + 1 and nxt + 1 < len(doc) and doc[nxt].text == "(" and doc[nxt + 1].text.isupper():
                 self.local[norm(doc[nxt + 1].text)] = (m.entity, m.type, m.known)
                 self.names.setdefault(m.entity, text)
-        self.by_token[id(doc)] = table
+        doc.user_data["mentions"] = table  # with the document: no table outlives its sentence
         return out
+
+    def _named_group(self, m: Mention, span, off: int) -> None:
+        """A group the registry names in full ("two former RFA reporters"): its count and the organisations its
+        name holds, for the group facts, as for a group found by its words."""
+        count, orgs = None, []
+        for t in span:
+            if count is None and _count(t) is not None:
+                count = _count(t)
+            elif t.text[:1].isupper() and t.i != span[0].i or t.text.isupper():
+                link = self.ex.registry.link(t.text, "ORG")
+                e = self.ex.registry.entities.get(link[0]) if link else None
+                if e is not None and e.type in ("PoliticalParty", "Organization", "MediaOutlet", "NGO"):
+                    orgs.append(Mention(off + t.idx, off + t.idx + len(t.text), t.text, e.id, e.type, True, link[1]))
+        _found(span.doc)[span[-1].i] = (m, count, orgs)
+
+    def _possessor(self, span, off: int) -> Mention | None:
+        """The registry entity named before a possessive inside a longer name ("Hun Sen" in "Hun Sen's
+        government"), or None."""
+        for k, t in enumerate(span[:-1]):
+            if k > 0 and t.lower_ in ("'s", "’s", "'", "’"):
+                inner = span[:k]
+                label = "PERSON" if inner[0].text[:1].isupper() and len(inner) <= 4 else "ORG"
+                link = self.ex.registry.link(inner.text, label) or self.ex.registry.link(inner.text, "ORG")
+                if link is None:
+                    return None
+                e = self.ex.registry.entities[link[0]]
+                return Mention(off + inner.start_char, off + inner.end_char, inner.text, e.id, e.type, True, link[1])
+        return None
 
     def _local_or_new(self, text, label, start, end, span) -> Mention | None:
         key = norm(text)
@@ -477,16 +640,30 @@ class _State:
         """'X said:' opens quoted paragraphs spoken by X."""
         if not _says(sentence):
             return
-        table = self.by_token.get(id(doc), {})
+        table = doc.user_data.get("mentions", {})
         for tok in doc:
             if tok.lower_ in SAY:
                 for c in tok.children:
                     if c.dep_ == "nsubj" and c.i in table:
                         self.speaker = table[c.i]
                         return
+                    if c.dep_ == "nsubj":
+                        # "X's Regional Director Jane Roe said:": the person named in the subject's phrase
+                        people = [table[t.i] for t in c.subtree if t.i in table and table[t.i].type == "Person"]
+                        if people:
+                            self.speaker = people[-1]
+                            return
+                if tok.dep_ == "ROOT" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+                    # "..., Jane Roe, Regional Director of X, said:" parsed without a subject: the last person
+                    # named before the verb speaks
+                    before = [table[i] for i in range(max(0, tok.i - 14), tok.i) if i in table]
+                    people = [m for m in before if m.type == "Person"]
+                    if people:
+                        self.speaker = people[-1]
+                        return
 
     def resolver(self, doc):
-        table = self.by_token.get(id(doc), {})
+        table = doc.user_data.get("mentions", {})
         off = doc.user_data["offset"]
 
         def direct(tok):
@@ -506,18 +683,29 @@ class _State:
             if tok is None:
                 return []
             out = direct(tok)
+            if not out and tok.i >= 0:
+                g = group(tok) if tok.lower_ not in EVENT_HEADS else event(tok)
+                out = [g] if g is not None else []
             low = tok.lower_
             if not out and low in PRONOUNS and tok.i < 0:
                 # a stand-in ("the 65-year-old"): only a person named close before, in the same paragraph
                 out = self._last("Person", off + tok.idx, table, limit=400)
             elif not out and low in PRONOUNS:
                 out = self._last("Person", off + tok.idx, table)
+            elif (not out and tok.i >= 0 and low in TITLES and tok.tag_ == "NN" and tok.dep_ in ("nsubj", "nsubjpass")
+                  and any(c.lower_ == "the" for c in tok.children)
+                  and not any(c.dep_ in ("compound", "poss", "nmod") or c.ent_type_ for c in tok.children)):
+                # "the regional director also urged ...": the person last named, within a few paragraphs
+                out = self._last("Person", off + tok.idx, table, limit=1500, same_paragraph=False)
             elif (not out and low in TYPE_NOUNS and (tok.i < 0 or any(c.lower_ == "the" for c in tok.children))
                   and not any(c.dep_ in ("compound", "amod") and c.ent_type_ for c in tok.children)):
                 out = self._last(TYPE_NOUNS[low], off + tok.idx, table)
             elif not out and low in ("who", "which", "that") and tok.head.dep_ == "relcl":
                 target = tok.head.head
                 out = direct(target)
+                if not out and target.lower_ in GROUP_NOUNS:
+                    g = group(target)  # "14 jailed activists who were serving ..."
+                    out = [g] if g is not None else []
                 if not out and target.dep_ == "appos":
                     out = direct(target.head)  # "Ana Lee, a party member who was released"
             for c in tok.conjuncts:
@@ -526,11 +714,115 @@ class _State:
                         out.append(m)
             return out
 
+        found = _found(doc)
+
+        def group(tok):
+            """A noun phrase naming a group of people the registry knows ("14 jailed CNRP activists",
+            "hundreds of the party's supporters"), or a set of its legal cases ("six cases")."""
+            key = tok.i
+            if key in found:
+                return found[key][0]
+            found[key] = (None, None, [])
+            head, count = tok, None
+            if tok.like_num or tok.lower_ in QUANTITY_WORDS:
+                inner = [c for p in tok.children if p.dep_ == "prep" and p.lower_ == "of"
+                         for c in p.children if c.dep_ == "pobj"]
+                if not inner:
+                    return None
+                head = inner[0]
+                count = _count(tok)
+            if head.lower_ not in GROUP_NOUNS or head.i in table:
+                return None
+            heads = [head] + [c for c in head.conjuncts if c.lower_ in GROUP_NOUNS]
+            if count is None:
+                for c in head.children:
+                    if c.dep_ == "nummod" and _count(c) is not None:
+                        count = _count(c)
+            inside = [t for h in heads for t in h.subtree]
+            words = name_words(*(t.text for t in inside))
+            orgs = []
+            for t in inside:
+                m = table.get(t.i)
+                if m is None and t.lower_ in TYPE_NOUNS and t.i != head.i:
+                    ms = resolve(t)
+                    m = ms[0] if ms else None
+                if m is not None and m.type in ("PoliticalParty", "Organization", "MediaOutlet", "NGO"):
+                    e = self.ex.registry.entities.get(m.entity)
+                    words |= name_words(m.text, *((e.name, *e.aliases) if e else ()))
+                    # "activists interviewed by RFA" are not RFA's; "activists affiliated with the CNRP" are.
+                    between = [a for a in t.ancestors if a.i != head.i and a.is_ancestor(t) and head.is_ancestor(a)]
+                    in_clause = any((a.dep_ in ("relcl", "advcl", "acl") and a.lower_ not in _AFFILIATED)
+                                    or a.lower_ == "by" for a in between)
+                    if not in_clause and m not in orgs:
+                        orgs.append(m)
+            # What happened to them says which group: "have been jailed", "whom the page profiles".
+            verb = tok.head
+            while verb.dep_ in ("prep", "pobj", "conj") and verb.head.i != verb.i:
+                verb = verb.head
+            if verb.tag_.startswith("VB"):
+                words.add(stem(verb.text))
+            if count is not None:
+                words.add(str(count))
+            eid = self.ex.groups.link([h.text for h in heads], words)
+            if eid is None:
+                return None
+            e = self.ex.registry.entities[eid]
+            first = min([head.idx] + [t.idx for t in inside
+                                      if t.i >= head.left_edge.i and t.dep_ not in ("det", "nummod", "quantmod")])
+            last = max(h.idx + len(h.text) for h in heads)
+            m = Mention(off + first, off + last, text_of(doc)[first:last], eid, e.type, True, "group")
+            found[key] = (m, count, orgs)
+            return m
+
+        def event(tok):
+            """A noun phrase naming an event the registry knows ("the planned return of CNRP leaders in 2019",
+            "Hun Sen's crackdown on critics", "a July 15, 2014 demonstration")."""
+            key = (tok.i, "event")
+            if key in found:
+                return found[key]
+            found[key] = None
+            if tok.i in table or not tok.tag_.startswith("NN"):
+                return None
+            inside = [t for t in tok.subtree if not any(
+                a.dep_ in ("relcl", "advcl") and tok.is_ancestor(a) and a.is_ancestor(t) for a in [t, *t.ancestors]
+                if a.i != tok.i)][:25]
+            words = name_words(*(t.text for t in inside))
+            named = set()
+            for t in inside:
+                m = table.get(t.i)
+                if m is None and t.lower_ in TYPE_NOUNS and t.i != tok.i:
+                    ms = resolve(t)  # "the group's statement": the organisation named before
+                    m = ms[0] if ms else None
+                if m is not None:
+                    e = self.ex.registry.entities.get(m.entity)
+                    named |= name_words(m.text, *((e.name, *e.aliases) if e else ()))
+            if tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass") and tok.head.tag_.startswith("VB"):
+                words.add(stem(tok.head.text))  # "the planned return"
+            years = {w for w in words if len(w) == 4 and w.isdigit() and w[:2] in ("19", "20")}
+            eid = self.ex.event_index.link(tok.text, words | named, years, named)
+            if eid is None:
+                return None
+            e = self.ex.registry.entities[eid]
+            m = Mention(off + tok.idx, off + tok.idx + len(tok.text), tok.text, eid, e.type, True, "group")
+            found[key] = m
+            return m
+
+        resolve.group_info = lambda tok: found.get(tok.i)
+        resolve.lookup = self._lookup
         return resolve
 
-    def _last(self, etype: str, before: int, table, limit: int | None = None) -> list[Mention]:
+    def _lookup(self, text: str) -> Mention | None:
+        """The registry entity a phrase the text implies would name ("Cambodian government"), as a mention."""
+        link = self.ex.registry.link(text, "ORG")
+        if link is None:
+            return None
+        e = self.ex.registry.entities[link[0]]
+        return Mention(-1, -1, text, e.id, e.type, True, "partial")
+
+    def _last(self, etype: str, before: int, table, limit: int | None = None,
+              same_paragraph: bool = True) -> list[Mention]:
         here = [m for m in table.values() if m.end <= before]
-        para = self.body.rfind("\n", 0, before) + 1
+        para = self.body.rfind("\n", 0, before) + 1 if same_paragraph else 0
         for m in sorted(here, key=lambda m: m.start, reverse=True) + self.history[::-1]:
             if limit is not None and (m.start < para or before - m.end > limit):
                 break

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from graph.extract.ner import EVENT_HEADS, EVENT_TYPES, stem
+
 # --- vocabulary --------------------------------------------------------------------------------------------
 
 
@@ -73,22 +75,46 @@ PRONOUNS = {"he": "Person", "she": "Person", "him": "Person", "her": "Person", "
 TYPE_NOUNS = {"party": "PoliticalParty", "court": "Court", "group": "NGO", "organisation": "NGO",
               "organization": "NGO", "watchdog": "NGO", "ministry": "GovernmentBody", "government": "GovernmentBody"}
 
+STOP_WORDS = forms("stop", "end", "cease", "halt", "misuse", "abuse", "harass", "persecute", "repress", "intimidate")
+"""What a speaker demands someone stop, or accuses them of doing: criticism of them."""
 TRIGGERS = (ARREST | CHARGE | CONVICT | SENTENCE | RELEASE | GRANT | PARDON | DISSOLVE | BAN | CONDEMN | CALL
             | forms("describe", "label", "brand", "term")
             | DEMAND | HOLD | SEND | TRY | LEAD | ACCUSE | DENY | TITLES
             | {"dissolution", "release", "exile", "exiled", "self-exiled", "guilty", "bail", "pardon",
                "carries", "carry", "carried", "carrying", "punishable", "faces", "face", "facing", "trial",
                "article", "articles"}
-            | {t + "s" for t in TITLES})
+            | {t + "s" for t in TITLES} | set(EVENT_HEADS)
+            | forms("arrive", "face", "start", "open", "begin/began/begun")
+            | {"cannot", "can't", "allowed", "permitted"} | STOP_WORDS)
 TRIGGER_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(t) for t in TRIGGERS), key=len, reverse=True))
                         + r")\b|,\s\d{2},|\d{2}-year-old", re.I)
 """Sentences without any of these words (or an age) go through the fast path: names only, no parse."""
 
+_WORD = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
+_AGE = re.compile(r",\s\d{2},|\d{2}-year-old")
+
+
+def trigger_words(sentence: str) -> frozenset[str]:
+    """The words of a sentence as the trigger vocabulary is written (lower case; "self-exiled" also as "self" and
+    "exiled"): a set lookup per sentence instead of a search with a regular expression of 700 words."""
+    words = set()
+    for w in _WORD.findall(sentence.lower()):
+        words.add(w)
+        if "-" in w:
+            words.update(w.split("-"))
+    if _AGE.search(sentence):
+        words.add("<age>")
+    return frozenset(words)
+
+
 ONE_NAME_TRIGGERS = (ARREST | CHARGE | CONVICT | SENTENCE | RELEASE | PARDON | BAN | HOLD | SEND
-                     | {"bail", "exile", "exiled", "self-exiled", "guilty", "should", "must"})
+                     | {"bail", "exile", "exiled", "self-exiled", "guilty", "should", "must", "cannot", "can't"}
+                     | set(EVENT_HEADS) | forms("face") | STOP_WORDS)
 ONE_NAME_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(t) for t in ONE_NAME_TRIGGERS), key=len, reverse=True))
                          + r")\b|,\s\d{2},|\d{2}-year-old", re.I)
 """Relations that need only one name in the sentence (the other side is an event, a charge or an activity)."""
+TRIGGER_WORDS = frozenset(t.lower() for t in TRIGGERS) | {"<age>"}
+ONE_NAME_WORDS = frozenset(t.lower() for t in ONE_NAME_TRIGGERS) | {"<age>"}
 NO_NAME_RE = re.compile(r"\b(?:carr(?:y|ies|ied|ying)|punishable|faces?|facing)\b[^.]{0,60}\byears?\b|"
                         r"\bArticle\s+\d|\bthe\s+\d{2}-year-old", re.I)
 """Penalties and law articles belong to a charge, which needs no name; "the 65-year-old" names someone earlier."""
@@ -114,8 +140,10 @@ class Found:
 class EventSlot:
     """An event made from the sentence: the arrest, release, bail, pardon or sentence of `who`."""
 
-    kind: str  # an ontology class: Arrest, Release, Bail, Pardon, Sentence
+    kind: str  # an ontology class: Arrest, Release, Bail, Pardon, Sentence, Dissolution, Ban, Detention, ...
     who: object  # Mention
+    known_only: bool = False  # only the registry's event: structure around an event nobody named is not proposed
+    words: frozenset = frozenset()  # words of the mention ("pre-trial detention") that tell events of a kind apart
 
 
 @dataclass(frozen=True)
@@ -127,9 +155,34 @@ class PhraseSlot:
     start: int
     end: int
     quoted: bool
+    known_only: bool = False  # only the registry's charge or activity, never a new one
 
 
 # --- walking the parse -------------------------------------------------------------------------------------
+
+
+def text_of(doc) -> str:
+    """A document's text, kept (spaCy's `Doc.text` joins every token anew on each call)."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
+def sents_of(doc) -> list:
+    """The sentences of a parsed document, listed once (spaCy's `Doc.sents` walks every token each time)."""
+    sents = doc.user_data.get("sents")
+    if sents is None:
+        sents = doc.user_data["sents"] = list(doc.sents)
+    return sents
+
+
+def sent_of(tok):
+    """The sentence of a token; spaCy's `Token.sent` walks the whole document on every call."""
+    for sent in sents_of(tok.doc):
+        if sent.start <= tok.i < sent.end:
+            return sent
+    return tok.doc[:]
 
 
 def children(tok, deps: set[str], words: set[str] | None = None):
@@ -222,7 +275,7 @@ def title_role(title, skip: list) -> str:
         if run and t.i != run[-1].i - 1 and not (t.i == run[-1].i - 2 and t.nbor(1).text == "-"):
             break
         run.append(t)
-    text = title.doc.text[run[-1].idx:title.idx + len(title.text)] if run else title.text
+    text = text_of(title.doc)[run[-1].idx:title.idx + len(title.text)] if run else title.text
     text = re.sub(r"\s*-\s*", "-", text)
     return text[:1].upper() + text[1:]
 
@@ -238,9 +291,9 @@ def quoted_after(tok, limit: int = 3):
     doc = tok.doc
     i = tok.i
     # Look for an opening quote at most `limit` tokens before the anchor (the parser attaches the quoted word).
-    for j in range(max(i - limit, tok.sent.start), min(i + 2, len(doc))):
+    for j in range(max(i - limit, sent_of(tok).start), min(i + 2, len(doc))):
         if doc[j].text in _OPEN_Q and doc[j].text not in ("'",):
-            for k in range(j + 1, min(j + 14, tok.sent.end)):
+            for k in range(j + 1, min(j + 14, sent_of(tok).end)):
                 if doc[k].text in _CLOSE_Q or doc[k].text == "”":
                     if k > j + 1:
                         return doc[j + 1], doc[k - 1]
@@ -266,7 +319,7 @@ def charge_phrase(tok) -> PhraseSlot | None:
             return None
     words = [t for t in tok.subtree if t.dep_ not in ("det", "punct", "cc", "predet", "poss", "case")
              and t.lower_ not in ("charge", "charges", "politically", "motivated", "trumped-up", "other", "all")]
-    words = [t for t in words if not t.ent_type_ in ("DATE", "LAW", "CARDINAL")]
+    words = [t for t in words if t.ent_type_ not in ("DATE", "LAW", "CARDINAL")]
     # Keep the noun phrase: stop at a relative clause or a following preposition that adds circumstance.
     cut = [t for t in tok.subtree if t.dep_ in ("relcl", "acl", "advcl")
            or (t.dep_ == "prep" and t.lower_ in ("under", "in", "for", "after", "since", "on"))]
@@ -278,7 +331,7 @@ def charge_phrase(tok) -> PhraseSlot | None:
     if not any(t.lower_ in OFFENCE_WORDS for t in words):
         return None
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-    text = tok.doc.text[start:end]
+    text = text_of(tok.doc)[start:end]
     return PhraseSlot("Charge", text, start, end, False)
 
 
@@ -293,7 +346,7 @@ def activity_phrase(tok) -> PhraseSlot | None:
     if not words or len(words) > 4:
         return None
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-    return PhraseSlot("Activity", tok.doc.text[start:end], start, end, False)
+    return PhraseSlot("Activity", text_of(tok.doc)[start:end], start, end, False)
 
 
 # --- the rules ---------------------------------------------------------------------------------------------
@@ -312,8 +365,25 @@ def extract_relations(sent, resolve, speaker=None):
             found += _verb_rules(tok, low, resolve)
         if low in TITLES or (low.endswith("s") and low[:-1] in TITLES):
             found += _title_rules(tok, resolve)
-        if low in ("release", "dissolution", "exile"):
+        if low in ("transfer", "move", "release", "return") and tok.tag_.startswith("NN"):
+            # "X's transfer to house arrest", "the release of X from pre-trial detention"
+            found += _detention_rules(tok, _mentions(resolve, children(tok, {"poss"}) + follow(tok, [
+                "prep=of", "pobj"]), PEOPLE), 1.0, resolve)
+        if low in ("release", "dissolution", "exile", "bail"):
             found += _noun_rules(tok, low, resolve)
+        if low in EVENT_HEADS:
+            found += _event_roles(tok, resolve)
+        if low == "based" and tok.dep_ == "amod":
+            found += _located(tok, resolve)
+        if tok.ent_type_ in ("FAC", "LOC") or low in CATEGORY_PLACES:
+            # a site, not a country or city ("the border with Viet Nam in Y province" is about the border)
+            found += _located(tok, resolve)
+        if tok.tag_.startswith("VB") and (low in STOP or low in ABUSE):
+            found += _criticism(tok, low, resolve)
+        if tok.tag_ == "VB" and _forbidden(tok):
+            found += _restriction(tok, resolve)
+        if tok.dep_ in ("attr", "acomp") and tok.head.lower_ in ("is", "are", "was", "were", "be", "been"):
+            found += _called_so(tok, resolve)
         if low in ("carries", "carry", "carried", "carrying", "punishable", "faces", "face", "facing"):
             found += _penalty_rules(tok, resolve)
         if low in ("article", "articles") and tok.text[0].isupper():
@@ -348,17 +418,216 @@ AGENTS = PEOPLE | ORGS
 AUTHORITIES = {"Court", "GovernmentBody", "Person", "Organization"}
 
 
+TRIAL_WORDS = {"trial", "trials", "hearing", "hearings"}
+
+
+def _trial_rules(v, agent, resolve, hedge) -> list[Found]:
+    """'The court will hold trial hearings in six cases involving 150 defendants': the cases, the defendants and
+    the registry's trial and hearing are tried by the court; the defendants are defendants in the cases."""
+    sessions = [d for d in children(v, {"dobj"}) + follow(v, ["prep=on|with", "pobj"]) if d.lower_ in TRIAL_WORDS]
+    courts = _mentions(resolve, agent, {"Court"})
+    if not courts and not children(v, {"nsubj", "nsubjpass"}):
+        # The parser sometimes hangs the court on a phrase before it ("According to X, the court will hold
+        # ..."): with no subject, the one court named before the verb holds the trial.
+        before = _mentions(resolve, [t for t in sent_of(v) if t.i < v.i and t.dep_ in ("appos", "nsubj")], {"Court"})
+        courts = before if len(before) == 1 else []
+    if not sessions or not courts:
+        return []
+    s = sessions[0]
+    case_toks = follow(v, ["prep=in|over|into", "pobj"]) + follow(s, ["prep=in|over|into|for", "pobj"])
+    cases = _mentions(resolve, case_toks, {"LegalCase"})
+    defendants = _mentions(resolve, follow(s, ["prep=of|for", "pobj"]) + [
+        d for c in case_toks for d in follow(c, ["acl", "dobj"]) + follow(c, ["prep=against|of", "pobj"])], PEOPLE)
+    conf = 0.8 * hedge
+    out = _pairs("triedBy", cases + defendants, courts, conf, v)
+    out += _pairs("defendantIn", defendants, cases, conf, v)
+    who = (defendants or cases)[:1]
+    words = {w.lower_ for w in s.subtree}
+    for m in who:
+        trial = EventSlot("Trial", m, True)
+        out += [Found("triedBy", trial, c, confidence=conf, trigger=v, date_token=v) for c in courts]
+        out += [Found("partOf", trial, k, confidence=conf, trigger=v, date_token=v) for k in cases]
+        if words & {"hearing", "hearings"}:
+            hearing = EventSlot("Hearing", m, True)
+            out += [Found("triedBy", hearing, c, confidence=conf, trigger=v, date_token=v) for c in courts]
+            out.append(Found("partOf", hearing, trial, confidence=conf, trigger=v, date_token=v))
+    return out
+
+
+DETENTION_WORDS = {"detention", "custody", "arrest", "confinement", "prison", "jail"}
+
+
+def _detention_rules(v, who, hedge, resolve) -> list[Found]:
+    """'X was sent to pre-trial detention', 'released from house arrest': X was the target of the registry's
+    detention of that kind."""
+    out = []
+    for p in follow(v, ["prep=to|into|from|in", "pobj"]):
+        if p.lower_ not in DETENTION_WORDS or (p.lower_ == "arrest" and not children(p, {"compound"})):
+            continue
+        words = frozenset(stem(w.text) for w in p.subtree if w.text not in "-")
+        for m in who:
+            ev = EventSlot("Detention", m, True, words)
+            out.append(Found("targetOf", m, ev, confidence=0.8 * hedge, trigger=v, date_token=v))
+            if p.head.lower_ in ("to", "into", "in"):
+                # "sent to pre-trial detention in X prison": where the detention took place
+                places = follow(p, ["prep=in|at", "pobj"]) + follow(v, ["prep=in|at", "pobj"])
+                out += [Found("tookPlaceIn", ev, pl, confidence=0.75 * hedge, trigger=v, date_token=v)
+                        for pl in _mentions(resolve, places, {"Prison", "Place"})[:1]]
+    return out
+
+
+PARTICIPATORY = {"Protest", "Election", "ReturnAttempt", "Event"}
+TARGETED = {"Dissolution", "Ban", "Detention", "Crackdown"}
+"""Events whose target has no relation of its own (unlike arrestedOn, sentencedTo, pardonedBy): `targetOf`."""
+ATTEND = forms("attend", "join", "participate")
+CARRY_OUT = forms("undertake/undertook/undertaken/undertakes/undertaking", "launch", "conduct", "organise", "organize",
+                  "stage", "wage", "make/made/makes/making", "issue", "publish")
+SERVE = forms("serve", "receive", "get/got/gets/getting", "hand/handed")
+ROLE_WORDS = {"role", "roles", "part", "involvement", "participation"}
+
+
+def _event_roles(tok, resolve) -> list[Found]:
+    """Who took part in, was targeted by or carried out an event the registry knows, and where it took place,
+    from the phrase that names it: "the planned return of CNRP leaders, including A and B", "Hun Sen's crackdown",
+    "a demonstration held by the party", "the gathering in Hanoi"; and from the verb it depends on: "X attended
+    the rally", "X undertook a crackdown", "X was convicted for their role in the protest"."""
+    evs = [m for m in resolve(tok) if m.type in EVENT_TYPES]
+    if not evs:
+        return []
+    ev = evs[0]
+    kind = ev.type
+    of_ = follow(tok, ["prep=of", "pobj"])
+    of_ += [x for o in of_ for x in follow(o, ["prep=including|as|like", "pobj"])] + follow(tok, [
+        "prep=including", "pobj"])  # "the return of the leaders, including A and B"
+    poss = children(tok, {"poss"})
+    by = follow(tok, ["prep=by", "pobj"]) + follow(tok, ["acl", "agent", "pobj"])
+    against = follow(tok, ["prep=against|on|targeting", "pobj"])
+    out = []
+
+    def add(pred, subjects, objects, conf=0.8):
+        out.extend(Found(pred, a, b, confidence=conf, trigger=tok, date_token=tok)
+                   for a in subjects for b in objects if a != b)
+
+    participants, targets, doers = [], [], _mentions(resolve, by, AGENTS)
+    if kind in PARTICIPATORY:
+        participants += _mentions(resolve, of_, AGENTS)
+        if kind == "Protest":
+            doers += _mentions(resolve, poss, AGENTS)
+        else:
+            participants += _mentions(resolve, poss, AGENTS)
+        doers += _mentions(resolve, children(tok, {"compound"}), ORGS - {"Prison"})
+    elif kind == "Crackdown":
+        doers += _mentions(resolve, poss, AGENTS)
+        targets += _mentions(resolve, against + of_, AGENTS)
+    elif kind in TARGETED:
+        targets += _mentions(resolve, of_ + poss + against, AGENTS)
+    elif kind == "PublicStatement":
+        doers += _mentions(resolve, poss, AGENTS)
+        if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.lower_ in SAY:
+            # "X said in a statement", "In a report titled ..., the group said": the speaker's statement; a
+            # spokesperson's or director's is their organisation's ("a U.S. Embassy spokesperson said")
+            speaker = subject_of(tok.head.head, False)
+            if speaker is not None:
+                doers += _mentions(resolve, [speaker], AGENTS) or _mentions(
+                    resolve, children(speaker, {"compound", "poss"}) if speaker.lower_ in TITLES else [], ORGS)
+    head = tok.head
+    # "X will attend the rally" names a registry event all the same; other hedges and negations do not count
+    planned = head.lower_ in ATTEND and any(c.lower_ in ("will", "would") for c in head.children)
+    if tok.dep_ == "dobj" and head.lower_ in ATTEND | CARRY_OUT and (planned or not not_a_fact(head)):
+        subj = _mentions(resolve, [subject_of(head, False)] if subject_of(head, False) is not None else [], AGENTS)
+        (participants if head.lower_ in ATTEND else doers).extend(subj)
+    # "convicted for their role in EVENT" (the "in" on the noun, or on the verb that has "for their role")
+    role_on_verb = tok.dep_ == "pobj" and head.lower_ == "in" and any(
+        r.lower_ in ROLE_WORDS for r in follow(head.head, ["prep=for", "pobj"]))
+    if tok.dep_ == "pobj" and head.lower_ == "in" and (head.head.lower_ in ROLE_WORDS or head.head.lower_ in ATTEND
+                                                        or role_on_verb):
+        verb = head.head if head.head.lower_ in ATTEND or role_on_verb else head.head.head
+        while verb.dep_ == "prep":
+            verb = verb.head
+        if verb.dep_ == "acl":
+            participants += _mentions(resolve, [verb.head], AGENTS)  # "campaigners convicted for their roles in"
+        elif verb.tag_.startswith("VB"):
+            s_ = subject_of(verb, is_passive(verb))
+            participants += _mentions(resolve, [s_] if s_ is not None else [], AGENTS)
+    if kind == "Sentence" and tok.dep_ == "dobj" and head.lower_ in SERVE and not not_a_fact(head):
+        # "X, who was serving a long sentence for insurrection": sentenced, and so convicted of the offence
+        s_ = subject_of(head, False)
+        who = _mentions(resolve, [s_] if s_ is not None else [], PEOPLE)
+        add("sentencedTo", who, [ev], 0.8)
+        for c in follow(tok, ["prep=for", "pobj"]):
+            ph = charge_phrase(c)
+            if ph:
+                out.extend(Found("convictedOf", m, ph, confidence=0.75, trigger=tok, date_token=tok) for m in who)
+    add("participantIn", participants, [ev])
+    if kind in TARGETED:
+        add("targetOf", targets, [ev])
+    add("carriedOutBy", [ev], doers)
+    # the first place only: "a demonstration at Freedom Park in the capital" took place at the park
+    add("tookPlaceIn", [ev], _mentions(resolve, follow(tok, ["prep=in|at", "pobj"]), {"Place", "Prison"})[:1])
+    return out
+
+
+BEHEST = {"behest", "request", "urging", "initiative", "order", "orders", "instruction", "instructions", "command"}
+
+
+def _pardon_structure(v, who, givers, resolve, conf) -> list[Found]:
+    """A pardon the registry knows: whoever granted it (and at whose behest) carried it out; the pardoned were
+    released by it."""
+    behest = []
+    for p in follow(v, ["prep=at|on|upon", "pobj"]):
+        if p.lower_ in BEHEST:  # "at X's request", "on the orders of X"
+            behest += _mentions(resolve, children(p, {"poss"}) + follow(p, ["prep=of", "pobj"]),
+                                {"Person", "GovernmentBody"})
+    out = []
+    for m in who:
+        ev = EventSlot("Pardon", m, True)
+        out += [Found("carriedOutBy", ev, g, confidence=conf, trigger=v, date_token=v) for g in givers + behest]
+        out.append(Found("releasedOn", m, ev, confidence=conf * 0.9, trigger=v, date_token=v))
+    return out
+
+
+def _structure(kind, targets, agents, conf, trigger, words=frozenset()) -> list[Found]:
+    """An event of the registry's, found through whom it befell: `targetOf` for them, `carriedOutBy` for whoever
+    did it ("X was dissolved by the court" -> X targetOf the dissolution, the dissolution carriedOutBy the court).
+    Nothing when the registry has no such event: the relation itself already says it (dissolvedBy)."""
+    out = []
+    for t in targets:
+        ev = EventSlot(kind, t, True, frozenset(words))
+        out.append(Found("targetOf", t, ev, confidence=conf, trigger=trigger, date_token=trigger))
+        out += [Found("carriedOutBy", ev, a, confidence=conf, trigger=trigger, date_token=trigger)
+                for a in agents if a != t]
+    if not targets:
+        for a in agents:
+            ev = EventSlot(kind, a, True, frozenset(words))
+            out.append(Found("carriedOutBy", ev, a, confidence=conf, trigger=trigger, date_token=trigger))
+    return out
+
+
 def _pairs(pred, subjects, objects, conf, trigger, **kw):
     return [Found(pred, s, o, confidence=conf, trigger=trigger, date_token=trigger, **kw)
             for s in subjects for o in objects if s != o]
 
 
+FACE = forms("face")
+ARRIVE = forms("arrive")
+
+
+def _place_under(preps, resolve) -> list:
+    """The first place named inside prepositional phrases, however deep ("in a raid on his home in X")."""
+    for p in preps:
+        for t in p.subtree:
+            ms = [m for m in resolve(t) if m.type in ("Place", "Prison") and m.how != "coref"] if t.ent_type_ else []
+            if ms:
+                return ms[:1]
+    return []
+OPEN_TRIAL = forms("hold/held/holds/holding", "start", "open", "begin/began/begun/begins/beginning", "conduct",
+                   "resume")
 STAND = frozenset({"stand", "stood", "stands", "standing", "appear", "appeared", "appears", "appearing"})
 LIVE = frozenset({"live", "lives", "lived", "living", "remain", "remains", "remained"})
 FLEE = frozenset({"exiled", "fled", "flee", "flees", "fleeing"})
 VERB_TRIGGERS = (ARREST | CHARGE | CONVICT | SENTENCE | RELEASE | GRANT | PARDON | DISSOLVE | BAN | CONDEMN | HOLD
                  | SEND | TRY | LEAD | ACCUSE | DENY | CALL | DEMAND | DROP | STAND | LIVE | FLEE
-                 | forms("describe", "label", "brand", "term"))
+                 | forms("describe", "label", "brand", "term") | OPEN_TRIAL | FACE | ARRIVE)
 
 
 def _verb_rules(v, low, resolve) -> list[Found]:
@@ -384,6 +653,10 @@ def _verb_rules(v, low, resolve) -> list[Found]:
         who = subjects if passive else _mentions(resolve, dobj, PEOPLE)
         out += [Found("arrestedOn", m, EventSlot("Arrest", m), confidence=0.85 * hedge, trigger=v, date_token=v)
                 for m in who]
+        # "arrested in a raid on his home in Phnom Penh": the first place named in the verb's "in"/"at" phrase
+        places = _place_under(follow(v, ["prep=in|at"]), resolve)
+        out += [Found("tookPlaceIn", EventSlot("Arrest", m), p, confidence=0.75 * hedge, trigger=v,
+                      date_token=v) for m in who for p in places]
         # "arrested on treason charges"
         for c in follow(v, ["prep=on|for", "pobj"]):
             ph = charge_phrase(c)
@@ -430,19 +703,24 @@ def _verb_rules(v, low, resolve) -> list[Found]:
             out += [Found("bailGranted", m, EventSlot("Bail", m), confidence=0.8 * hedge, trigger=v, date_token=v)
                     for m in who]
         if "pardon" in things:
+            # "granted a pardon at X's request to Y": the "to" may hang from the phrase before it
             who = _mentions(resolve, follow(v, ["prep=to", "pobj"]) + follow(v, ["dobj", "prep=to", "pobj"])
+                            + follow(v, ["prep", "pobj", "prep=to", "pobj"])
                             + children(v, {"dative"}) + follow(v, ["dative", "pobj"]), PEOPLE)
             givers = _mentions(resolve, agent, AUTHORITIES - {"Court"} | {"Person"})
             out += _pairs("pardonedBy", who, givers, 0.8 * hedge, v)
+            out += _pardon_structure(v, who, givers, resolve, 0.8 * hedge)
     elif low in PARDON:
         who = subjects if passive else _mentions(resolve, dobj, PEOPLE)
         givers = _mentions(resolve, agent, {"Person", "GovernmentBody"})
         out += _pairs("pardonedBy", who, givers, 0.85 * hedge, v)
+        out += _pardon_structure(v, who, givers, resolve, 0.85 * hedge)
     elif low in DISSOLVE:
         orgs = (_mentions(resolve, [subj] if subj is not None else [], ORGS) if passive
                 else _mentions(resolve, dobj, ORGS))
         by = _mentions(resolve, agent, {"Court", "GovernmentBody"})
         out += _pairs("dissolvedBy", orgs, by, 0.9 * hedge, v)
+        out += _structure("Dissolution", orgs, by, 0.85 * hedge, v)
     elif low in BAN:
         who = (_mentions(resolve, [subj] if subj is not None else [], AGENTS) if passive
                else _mentions(resolve, dobj, AGENTS))
@@ -450,6 +728,8 @@ def _verb_rules(v, low, resolve) -> list[Found]:
             ph = activity_phrase(a)
             if ph:
                 out += [Found("bannedFrom", m, ph, confidence=0.8 * hedge, trigger=v, date_token=v) for m in who]
+        out += _structure("Ban", who, _mentions(resolve, agent, {"Court", "GovernmentBody", "Person"}),
+                          0.8 * hedge, v)
     elif low in CONDEMN:
         if passive:
             out += _pairs("condemnedBy", subjects + _mentions(resolve, [subj] if subj is not None else [], ORGS),
@@ -478,6 +758,7 @@ def _verb_rules(v, low, resolve) -> list[Found]:
         out += _pairs("rejectsCriticismBy", denier, critics, 0.7 * hedge, v)
     if low in CALL or low in DEMAND:
         out += _call_rules(v, low, agent, resolve)
+        out += _urged_to_stop(v, agent, resolve)
     if low in LABEL:
         out += _labelled(v, agent, resolve)
     if low in STAND:
@@ -485,6 +766,24 @@ def _verb_rules(v, low, resolve) -> list[Found]:
             courts = _mentions(resolve, follow(v, ["prep=before|at|in", "pobj"]), {"Court"})
             who = _mentions(resolve, agent, PEOPLE)
             out += _pairs("triedBy", who, courts, 0.75 * hedge, v)
+    if low in OPEN_TRIAL:
+        out += _trial_rules(v, agent, resolve, hedge)
+    if low in FACE:
+        # "X, who faces charges of espionage", "X is facing treason charges"
+        for c in children(v, {"dobj"}):
+            ph = charge_phrase(c) if c.lower_ in ("charge", "charges", "count", "counts") else None
+            if ph:
+                out += [Found("chargedWith", m, ph, confidence=0.75 * hedge, trigger=v, date_token=v)
+                        for m in _mentions(resolve, agent, PEOPLE)]
+    if low in SEND | RELEASE | forms("refuse") and not_a_fact(v) is False:
+        out += _detention_rules(v, subjects if passive else _mentions(resolve, dobj, PEOPLE), hedge, resolve)
+    if low in ARRIVE and not passive:
+        # "X arrived in Y on Saturday": the registry's arrival of X, if it has one
+        for m in _mentions(resolve, agent, PEOPLE):
+            ev = EventSlot("Event", m, True, frozenset({"arrival"}))
+            out.append(Found("participantIn", m, ev, confidence=0.75 * hedge, trigger=v, date_token=v))
+            out += [Found("tookPlaceIn", ev, p, confidence=0.75 * hedge, trigger=v, date_token=v)
+                    for p in _mentions(resolve, follow(v, ["prep=in|at", "pobj"]), {"Place"})[:1]]
     if low in LIVE:
         if any(c.lower_ == "exile" for c in follow(v, ["prep=in", "pobj"])):
             places = follow(v, ["prep=in", "pobj=exile", "prep=in", "pobj"]) + [
@@ -537,6 +836,112 @@ def _labelled(v, agent, resolve) -> list[Found]:
     return _pairs("condemnedBy", named, _mentions(resolve, agent, AGENTS), 0.75, v)
 
 
+CATEGORY_PLACES = {"prison", "jail", "park", "province", "district", "village", "centre", "center", "camp", "square",
+                   "street", "road", "temple", "pagoda", "market", "airport", "stadium", "university", "building"}
+
+
+def _located(tok, resolve) -> list[Found]:
+    """'the New York-based Human Rights Watch', 'Freedom Park in the capital Phnom Penh', 'X prison in Y
+    province': where an organisation, a place or a prison is."""
+    if tok.lower_ == "based":
+        places = _mentions(resolve, children(tok, {"npadvmod", "compound", "nmod"}), {"Place"})
+        return _pairs("locatedIn", _mentions(resolve, [tok.head], ORGS), places, 0.75, tok)
+    if tok.dep_ in ("compound", "nmod") or tok.i + 1 < len(tok.doc) and tok.nbor(1).dep_ == "compound" and \
+            tok.nbor(1).head.i == tok.i:
+        return []
+    here = [m for m in resolve(tok) if m.type in ("Place", "Prison") and m.how != "coref"]
+    inside = _mentions(resolve, follow(tok, ["prep=in", "pobj"]), {"Place"})
+    return _pairs("locatedIn", here[:1], inside[:1], 0.7, tok)
+
+
+STOP = forms("stop", "end", "cease", "halt")
+ABUSE = forms("misuse", "abuse", "harass", "persecute", "repress", "intimidate", "silence", "crush")
+WRONGS = {"repression", "repressions", "persecution", "harass", "harassing", "harassment", "intimidation",
+          "intimidating", "crackdown", "abuse", "abuses", "attacks", "prosecuting", "persecuting", "threats",
+          "violence", "torture", "detaining", "jailing", "arresting", "silencing", "targeting", "crushing", "misuse"}
+
+
+def _criticism(v, low, resolve) -> list[Found]:
+    """Said by someone: "X must stop harassing critics", "X must end its repression", "X routinely misuses the
+    courts": the speaker criticizes X. A country named as the doer is its government ("Nortia must end ...")."""
+    if low in STOP:
+        if not any(c.lower_ in ("must", "should") for c in v.children) or any(c.dep_ == "neg" for c in v.children):
+            return []
+        if not any(w.lower_ in WRONGS for c in v.children if c.dep_ in ("dobj", "xcomp") for w in c.subtree):
+            return []
+    elif not_a_fact(v) or is_passive(v):
+        return []
+    doers = []
+    for m in _mentions(resolve, [s] if (s := subject_of(v, False)) is not None else []):
+        if m.type == "Place" and hasattr(resolve, "lookup"):
+            m = resolve.lookup(f"government of {m.text}") or resolve.lookup(f"{m.text} government")
+        if m is not None and m.type in AGENTS:
+            doers.append(m)
+    return [Found("criticizes", None, m, confidence=0.7, trigger=v, extra={"speaker_is_subject": True})
+            for m in doers]
+
+
+def _urged_to_stop(v, agent, resolve) -> list[Found]:
+    """'X urged the authorities to put an end to repression', 'X called on Y to stop harassing critics': X
+    criticizes Y."""
+    out = []
+    for y in children(v, {"dobj"}) + follow(v, ["prep=on", "pobj"]):
+        for act in children(y, {"acl", "relcl"}) + children(v, {"xcomp", "ccomp"}):
+            stops = act.lower_ in STOP or (act.lower_ in ("put", "bring") and follow(act, ["dobj=end|halt|stop"]))
+            if stops and any(w.lower_ in WRONGS for w in act.subtree):
+                targets = []
+                for m in _mentions(resolve, [y]):
+                    if m.type == "Place" and hasattr(resolve, "lookup"):
+                        m = resolve.lookup(f"government of {m.text}") or resolve.lookup(f"{m.text} government")
+                    if m is not None and m.type in AGENTS:
+                        targets.append(m)
+                out += _pairs("criticizes", _mentions(resolve, agent, AGENTS), targets, 0.75, v)
+    return out
+
+
+def _forbidden(v) -> bool:
+    """'cannot leave', 'may not meet', 'is not allowed to travel': a verb its subject is kept from doing."""
+    kids = {c.lower_ for c in v.children if c.dep_ in ("aux", "neg")}
+    if {"ca", "can", "may", "must"} & kids and {"not", "n't", "nt"} & kids:
+        return True
+    return v.dep_ == "xcomp" and v.head.lower_ in ("allowed", "permitted") and any(
+        c.dep_ == "neg" for c in v.head.children)
+
+
+def _restriction(v, resolve) -> list[Found]:
+    """'He cannot leave the country': banned from an activity the registry names (what someone cannot do is
+    too often plain inability to be proposed as a new activity)."""
+    subj = (subject_of(v, False) or subject_of(v, True) if v.dep_ != "xcomp"
+            else subject_of(v.head, True) or subject_of(v.head, False))
+    who = _mentions(resolve, [subj] if subj is not None else [], PEOPLE)
+    out = []
+    for verb in [v, *(c for c in v.conjuncts if c.head.i == v.i)]:
+        if verb.tag_ not in ("VB", "VBP"):
+            continue
+        words = [t for t in verb.subtree if t.i == verb.i or t.i > verb.i and t.dep_ not in (
+                 "punct", "cc", "conj", "aux", "neg") and not (t.head.i == verb.i and t.dep_ in ("advcl", "ccomp"))]
+        later = {c.i for c2 in verb.conjuncts if c2.head.i == verb.i for c in c2.subtree}
+        words = [t for t in words if t.i not in later]  # "cannot leave X and meet Y": each verb its own
+        if not words or len(words) > 8:
+            continue
+        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        text = text_of(v.doc)[start:end]
+        ph = PhraseSlot("Activity", text, start, end, False, known_only=True)
+        out += [Found("bannedFrom", m, ph, confidence=0.75, trigger=v, date_token=v) for m in who]
+    return out
+
+
+def _called_so(attr, resolve) -> list[Found]:
+    """'These trials are an affront to justice, X said': an event (or a case) said to be an affront, a sham,
+    politically motivated, is condemned by whoever says so; with nobody saying it, nothing."""
+    if not any(w.lower_ in CONDEMNING for w in attr.subtree) or not_a_fact(attr.head):
+        return []
+    things = children(attr.head, {"nsubj"})
+    named = [m for m in _mentions(resolve, things) if m.type in EVENT_TYPES or m.type == "LegalCase"]
+    return [Found("condemnedBy", m, None, confidence=0.7, trigger=attr.head, extra={"speaker_is_object": True})
+            for m in named]
+
+
 def _call_rules(v, low, agent, resolve) -> list[Found]:
     """'X called for the release of Y', 'X urged the government to release Y', 'X demanded Y's release'."""
     callers = _mentions(resolve, agent, AGENTS)
@@ -551,6 +956,9 @@ def _call_rules(v, low, agent, resolve) -> list[Found]:
             if r2.lower_ in DROP:
                 # "drop the charges against X" asks for X's freedom too
                 targets += follow(r2, ["dobj=charges|charge|case|cases", "prep=against", "pobj"])
+                targets += follow(r2, ["dobj=charges|charge|case|cases", "prep=including", "prep=against", "pobj"])
+                if follow(r2, ["dobj=charges|charge|case|cases"]):  # "drop all charges, including against X"
+                    targets += follow(r2, ["prep=including", "prep=against", "pobj"])
     return _pairs("callsForReleaseOf", callers, _mentions(resolve, targets, PEOPLE), 0.85, v)
 
 
@@ -572,6 +980,10 @@ def _title_rules(t, resolve) -> list[Found]:
     low = t.lower_ if t.lower_ in TITLES else t.lower_[:-1]
     people: list = []
     if t.dep_ == "appos":
+        people = _mentions(resolve, [t.head], {"Person"})
+    elif t.dep_ == "conj" and t.left_edge.i > 0 and t.doc[t.left_edge.i - 1].text == "," and \
+            t.head.ent_type_ == "PERSON":
+        # "Jane Roe, X's Regional Director, said": an apposition the parser took for a conjunct
         people = _mentions(resolve, [t.head], {"Person"})
     elif t.dep_ == "compound" and t.head.ent_type_ == "PERSON":
         people = _mentions(resolve, [t.head], {"Person"})
@@ -598,12 +1010,19 @@ def _title_rules(t, resolve) -> list[Found]:
         orgs += [m for m in _mentions(resolve, children(c, {"poss", "compound"}), ORGS - {"Prison"}) if m not in orgs]
         if not orgs and c.lower_ == "party":
             orgs = [m for m in resolve(_Stand("party", c)) if m.type == "PoliticalParty"]  # "senior party leaders"
+    head_of_state = low in ("minister", "president", "premier", "chancellor") and (
+        low != "minister" or any(c.lower_ == "prime" for c in t.children))
+    if not orgs and head_of_state and hasattr(resolve, "lookup"):
+        # "Cambodian Prime Minister X": the government the registry calls "Cambodian government"
+        for c in t.children:
+            if c.dep_ in ("amod", "compound") and re.search(r"(?:ian|ese|ish|an)$", c.lower_):
+                orgs = [m for m in [resolve.lookup(f"{c.text} government")] if m and m.type == "GovernmentBody"]
     if not orgs:
         return []
     role = None if listed else title_role(t, orgs)
     out = []
     for o in orgs:
-        if low in LEADER_TITLES:
+        if low in LEADER_TITLES or head_of_state:
             pred = "leaderOf"
         elif low in SPOKES_TITLES:
             pred = "spokespersonOf"
@@ -627,10 +1046,24 @@ def _noun_rules(t, low, resolve) -> list[Found]:
     if low == "release" and t.dep_ in ("pobj", "dobj"):
         # "calls for the release of X" is read by the call rules from the verb's side; here "X's release" as fact
         return out
+    if low == "bail":
+        # "the granting of bail to X", "bail for X": a bail granted, and a release on it
+        grant = t.head.head if t.dep_ == "pobj" and t.head.lower_ == "of" else None
+        who = follow(t, ["prep=to|for", "pobj"])
+        if grant is not None and (grant.lower_ in GRANT or grant.lower_ in ("granting", "grant")):
+            who += follow(grant, ["prep=to|for", "pobj"])
+            if grant.dep_ == "dobj":  # "welcomed the granting of bail to X": the parser may hang "to X" on the verb
+                who += follow(grant.head, ["prep=to", "pobj"])
+        elif not who:
+            return out
+        for m in _mentions(resolve, who, PEOPLE):
+            out.append(Found("bailGranted", m, EventSlot("Bail", m), confidence=0.75, trigger=t, date_token=t))
+            out.append(Found("releasedOn", m, EventSlot("Bail", m), confidence=0.7, trigger=t, date_token=t))
     if low == "dissolution":
         orgs = _mentions(resolve, follow(t, ["prep=of", "pobj"]), ORGS)
         by = _mentions(resolve, follow(t, ["prep=by", "pobj"]), {"Court", "GovernmentBody"})
         out += _pairs("dissolvedBy", orgs, by, 0.8, t)
+        out += _structure("Dissolution", orgs, by, 0.8, t)
     if low == "exile" and t.dep_ == "pobj" and t.head.lower_ == "in":
         verb = t.head.head
         if verb.lower_ in ("live", "lives", "lived", "living", "remain", "remains", "remained"):
@@ -646,7 +1079,7 @@ _NUM = re.compile(r"^\d{1,2}$")
 
 def _penalty_rules(t, resolve) -> list[Found]:
     """'which carries a prison sentence of 15-30 years', 'punishable by up to 30 years'."""
-    years = [y for y in t.sent if y.lower_ in ("years", "year") and y.i > t.i and y.i - t.i <= 10]
+    years = [y for y in sent_of(t) if y.lower_ in ("years", "year") and y.i > t.i and y.i - t.i <= 10]
     if not years:
         return []
     y = years[0]
@@ -671,14 +1104,14 @@ def _penalty_rules(t, resolve) -> list[Found]:
 def _charge_before(t) -> PhraseSlot | None:
     """The charge a penalty or law article belongs to: the closest charge named earlier in the sentence,
     or the one named after 'if convicted of'."""
-    for c in t.sent:
+    for c in sent_of(t):
         if c.lower_ in ("of", "with") and c.head.lower_ in CONVICT | CHARGE and c.i > t.i:
             for p in children(c, {"pobj", "pcomp"}):
                 ph = charge_phrase(p)
                 if ph:
                     return ph
     best = None
-    for c in t.sent:
+    for c in sent_of(t):
         if c.i >= t.i:
             break
         if c.text in _OPEN_Q or c.lower_ in OFFENCE_WORDS:
@@ -755,6 +1188,9 @@ def _HE(tok):
 # --- attribution -------------------------------------------------------------------------------------------
 
 
+DOCUMENT_WORDS = {"report", "statement", "letter", "study", "webpage", "website", "release", "submission"}
+
+
 def attribute(f: Found, resolve, speaker) -> None:
     """Attribute a claim made inside reported speech to the speaker ("..., Human Rights Watch said"), an
     accusation to the accuser ("X accused Y of arresting Z"); mark a denied one ("X denied that ...")."""
@@ -784,14 +1220,17 @@ def attribute(f: Found, resolve, speaker) -> None:
             head = cur.head if cur.dep_ != "ROOT" else cur
             if head.lower_ in SAY_WORDS:
                 subj = children(head, {"nsubj"})
-                ms = _mentions(resolve, subj, AGENTS)
+                ms = _mentions(resolve, subj, AGENTS) or _mentions(resolve, [
+                    c for s_ in subj if s_.lower_ in DOCUMENT_WORDS for c in children(s_, {"compound", "poss"})],
+                    AGENTS)  # "the Human Rights Watch report said": the organisation says it
                 if ms:
                     said_by = ms[0]
                     break
         if cur.head.i == cur.i:
             # The root itself may be a saying verb with the claim in a parataxis child ("X is held, Y said").
+            # ... or a saying verb joined to it after the quote ("X must be released," Y added).
             for c in cur.children:
-                if c.dep_ in ("parataxis",) and c.lower_ in SAY_WORDS and c.i > tok.i:
+                if c.dep_ in ("parataxis", "conj") and c.lower_ in SAY_WORDS and c.i > tok.i:
                     ms = _mentions(resolve, children(c, {"nsubj"}), AGENTS)
                     if ms:
                         said_by = ms[0]
@@ -799,6 +1238,12 @@ def attribute(f: Found, resolve, speaker) -> None:
         cur = cur.head
     if said_by is None and speaker is not None and _in_quotes(tok):
         said_by = speaker
+    if f.extra.get("speaker_is_object"):
+        f.object = said_by  # None when nobody says it: no candidate
+        return
+    if f.extra.get("speaker_is_subject"):
+        f.subject = said_by
+        return
     if f.predicate == "callsForReleaseOf" and f.subject is None:
         # A demand in the passive ("must be released") is the speaker's call.
         if said_by is not None:
@@ -813,6 +1258,6 @@ def attribute(f: Found, resolve, speaker) -> None:
 
 def _in_quotes(tok) -> bool:
     """True when the token's sentence is a quotation (opened by a quote mark in it or before it)."""
-    sent = tok.sent
-    text = tok.doc.text[sent.start_char:tok.idx]
+    sent = sent_of(tok)
+    text = text_of(tok.doc)[sent.start_char:tok.idx]
     return "“" in text or text.lstrip().startswith('"') or tok.doc.user_data.get("quoted", False)
