@@ -1,11 +1,15 @@
-"""Time the network report on synthetic power-law actor networks of 10^3, 10^4 and 10^5 actors."""
+"""Time the network report on synthetic power-law actor networks of 10^3, 10^4 and 10^5 actors, against networkx."""
 
 # Each size is written as a real build (N-Quads in the build's shape, bulk-loaded into an Oxigraph store),
 # then reported through the same code as `rightsgraph report`: projection, measures, the four formats.
-# Every measurement runs in its own process, so its peak memory (ru_maxrss) is its own.
+# Every report runs twice in the same run: as `rightsgraph report` runs it (--engine auto: igraph and scipy
+# from 1,000 actors up) and with every measure in networkx (--engine networkx), the baseline; the ratio
+# of the two is printed. A baseline still running after --baseline-timeout seconds is stopped and shown
+# as ">T". Every measurement runs in its own process, so its peak memory (ru_maxrss) is its own.
 #
 #   python bench/bench_network.py                       # 10^3, 10^4, 10^5; exact betweenness up to 10^4
 #   python bench/bench_network.py --sizes 1000,3000 --exact-max 3000 --sample 200
+#   python bench/bench_network.py --sizes 100000 --exact-max 0 --baseline-timeout 120
 #   python bench/bench_network.py --with-env NETWORKX_BACKEND_PRIORITY=parallel   # a backend vs plain networkx
 #
 # Exact betweenness and exact closeness visit every actor from every actor (O(n*m)); on 10^5 actors that is
@@ -82,7 +86,8 @@ def write_build(n: int, seed: int, out: Path) -> dict:
     return {"actors": n, "links": len(edges), "claims": len(claims)}
 
 
-def one_report(build_dir: Path, sample: int | None, seed: int, top: int, html: bool = True) -> dict:
+def one_report(build_dir: Path, sample: int | None, seed: int, top: int, html: bool = True,
+               engine: str = "auto") -> dict:
     """One full report as `rightsgraph report` runs it, timed stage by stage."""
     from graph.network import project
     from graph.report import build_report, render
@@ -99,7 +104,7 @@ def one_report(build_dir: Path, sample: int | None, seed: int, top: int, html: b
             marks.append((step, time.perf_counter()))
 
     t1 = time.perf_counter()
-    report = build_report(G, top=top, sample=sample, seed=seed, progress=progress)
+    report = build_report(G, top=top, sample=sample, seed=seed, progress=progress, engine=engine)
     times["measures"] = time.perf_counter() - t1
     for (step, start), (_, end) in zip(marks, marks[1:]):
         times[step] = end - start
@@ -109,26 +114,55 @@ def one_report(build_dir: Path, sample: int | None, seed: int, top: int, html: b
         times[f"render {fmt}"] = time.perf_counter() - t
     times["total"] = time.perf_counter() - t0
     return {"times": times, "actors": G.number_of_nodes(), "claims": G.number_of_edges(),
+            "engine": report["network"]["engine"], "modularity": report["network"]["modularity"],
+            "rankings": report["rankings"],
             "top_betweenness": [r for r in report["rankings"]["betweenness"]],
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def show(mode: str, r: dict) -> None:
+STEPS = ("degree", "betweenness", "closeness", "eigenvector", "pagerank", "communities")
+
+
+def show(mode: str, r: dict | None, timeout: float | None = None) -> None:
+    if r is None:
+        print(f"  {mode:<17} report {'>' + format(timeout, 'g') + 's':>9}  (stopped at --baseline-timeout)", flush=True)
+        return
     t = r["times"]
-    print(f"  {mode:<7} report {t['total']:8.1f}s  peak {r['peak_rss_mib']:6.0f} MiB | projection "
-          f"{t['projection']:.1f}s, betweenness {t['betweenness']:.1f}s, closeness {t['closeness']:.1f}s, "
-          f"eigenvector {t['eigenvector']:.1f}s, pagerank {t['pagerank']:.1f}s, communities "
-          f"{t['communities']:.1f}s, render md/html/csv/json {t['render md']:.2f}/"
+    other = t["measures"] - sum(t.get(k, 0.0) for k in STEPS)
+    print(f"  {mode:<17} report {t['total']:8.1f}s  peak {r['peak_rss_mib']:6.0f} MiB | projection "
+          f"{t['projection']:.1f}s, degree {t['degree']:.1f}s, betweenness {t['betweenness']:.1f}s, closeness "
+          f"{t['closeness']:.1f}s, eigenvector {t['eigenvector']:.1f}s, pagerank {t['pagerank']:.1f}s, communities "
+          f"{t['communities']:.1f}s, views and ranking {other:.1f}s, render md/html/csv/json {t['render md']:.2f}/"
           f"{t.get('render html', float('nan')):.2f}/{t['render csv']:.2f}/{t['render json']:.2f}s", flush=True)
 
 
-def child(args: list[str], env: dict | None = None) -> dict:
-    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+def child(args: list[str], env: dict | None = None, timeout: float | None = None) -> dict | None:
+    """Run one step of the benchmark in a fresh process; None when it ran past ``timeout`` seconds."""
+    try:
+        proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                              env={**os.environ, **(env or {})}, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"bench step {' '.join(args)} failed")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def compare(ours: dict, base: dict | None, timeout: float, top: int) -> str:
+    """One line: how much faster than networkx, and whether the rankings are the same."""
+    if base is None:
+        return (f"    networkx / ours: whole report >{timeout / ours['times']['total']:.1f}x "
+                f"(networkx stopped after {timeout:g}s)")
+    t, b = ours["times"], base["times"]
+    same = [name for name in ours["rankings"] if ours["rankings"][name] == base["rankings"][name]]
+    shared = len(set(ours["top_betweenness"]) & set(base["top_betweenness"]))
+    return (f"    networkx / ours: whole report {b['total'] / t['total']:.1f}x, measures "
+            f"{b['measures'] / t['measures']:.1f}x (betweenness {b['betweenness'] / t['betweenness']:.1f}x, "
+            f"closeness {b['closeness'] / t['closeness']:.1f}x, eigenvector {b['eigenvector'] / t['eigenvector']:.1f}x, "
+            f"communities {b['communities'] / t['communities']:.1f}x); same top-{top} rankings: "
+            f"{len(same)}/{len(ours['rankings'])} measures (betweenness shares {shared}/{top}); modularity "
+            f"{ours['modularity']:.3f} (igraph) vs {base['modularity']:.3f} (networkx)")
 
 
 def main() -> None:
@@ -138,14 +172,18 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=300, help="K sampled sources for the sampled report")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--top", type=int, default=10)
+    ap.add_argument("--baseline-timeout", type=float, default=900,
+                    help="stop the networkx-only baseline report after this many seconds (shown as '>T')")
+    ap.add_argument("--no-baseline", action="store_true", help="time only the report as rightsgraph runs it")
     ap.add_argument("--with-env", metavar="VAR=VALUE", default=None,
-                    help="also run every report with this environment variable (e.g. "
+                    help="also run every networkx report with this environment variable (e.g. "
                          "NETWORKX_BACKEND_PRIORITY=parallel) and print the ratio to the plain run")
     ap.add_argument("--no-html", action="store_true",
                     help="skip the HTML format (for machines without matplotlib)")
     ap.add_argument("--make", nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
     ap.add_argument("--report", metavar="DIR", help=argparse.SUPPRESS)
     ap.add_argument("--k", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--engine", default="auto", help=argparse.SUPPRESS)
     a = ap.parse_args()
 
     if a.make:
@@ -156,17 +194,20 @@ def main() -> None:
         print(json.dumps(info))
         return
     if a.report:
-        print(json.dumps(one_report(Path(a.report), a.k or None, a.seed, a.top, html=not a.no_html)))
+        print(json.dumps(one_report(Path(a.report), a.k or None, a.seed, a.top, html=not a.no_html,
+                                    engine=a.engine)))
         return
 
     import networkx as nx
 
-    from graph.measures import backends_installed
+    from graph.measures import FAST_FROM, backends_installed, igraph_installed
 
     sizes = [int(s) for s in a.sizes.split(",")]
-    print(f"networkx {nx.__version__}; backends: {', '.join(backends_installed()) or 'none'}; "
+    ig = "igraph " + __import__("igraph").__version__ if igraph_installed() else "no igraph"
+    print(f"networkx {nx.__version__}; {ig}; backends: {', '.join(backends_installed()) or 'none'}; "
           f"NETWORKX_BACKEND_PRIORITY={os.environ.get('NETWORKX_BACKEND_PRIORITY', '')!r}; "
-          f"{os.cpu_count()} CPUs; sampled runs use K={a.sample}")
+          f"{os.cpu_count()} CPUs; sampled runs use K={a.sample}; 'ours' is --engine auto (igraph from "
+          f"{FAST_FROM} actors), the baseline --engine networkx (stopped after {a.baseline_timeout:g}s)")
     results = []
     with tempfile.TemporaryDirectory(prefix="rg-bench-") as tmp:
         for n in sizes:
@@ -177,29 +218,34 @@ def main() -> None:
             row = {"n": n, "made": made}
             for mode in (["exact"] if n <= a.exact_max else []) + ["sampled"]:
                 k = None if mode == "exact" else a.sample
-                r = child(["--report", str(build_dir), "--k", str(k or 0), "--seed", str(a.seed),
-                           "--top", str(a.top)] + (["--no-html"] if a.no_html else []))
+                args = ["--report", str(build_dir), "--k", str(k or 0), "--seed", str(a.seed),
+                        "--top", str(a.top)] + (["--no-html"] if a.no_html else [])
+                r = child(args + ["--engine", "auto"])
                 row[mode] = r
-                show(mode, r)
+                show(f"{mode} ours ({r['engine']})", r)
+                if not a.no_baseline:
+                    base = child(args + ["--engine", "networkx"], timeout=a.baseline_timeout)
+                    row[f"{mode} networkx"] = base
+                    show(f"{mode} networkx", base, a.baseline_timeout)
+                    print(compare(r, base, a.baseline_timeout, a.top), flush=True)
                 if a.with_env:
                     var, _, value = a.with_env.partition("=")
-                    rb = child(["--report", str(build_dir), "--k", str(k or 0), "--seed", str(a.seed),
-                                "--top", str(a.top)] + (["--no-html"] if a.no_html else []),
-                               env={var: value})
+                    plain = row.get(f"{mode} networkx") or child(args + ["--engine", "networkx"])
+                    rb = child(args + ["--engine", "networkx"], env={var: value})
                     show(f"{mode} with {a.with_env}", rb)
                     print(f"    with {a.with_env}: betweenness "
-                          f"{r['times']['betweenness'] / rb['times']['betweenness']:.2f}x, whole report "
-                          f"{r['times']['total'] / rb['times']['total']:.2f}x as fast as plain networkx; "
-                          f"same top-{a.top} betweenness: {r['top_betweenness'] == rb['top_betweenness']}")
+                          f"{plain['times']['betweenness'] / rb['times']['betweenness']:.2f}x, whole report "
+                          f"{plain['times']['total'] / rb['times']['total']:.2f}x as fast as plain networkx; "
+                          f"same top-{a.top} betweenness: {plain['top_betweenness'] == rb['top_betweenness']}")
             if "exact" in row:
                 e, s = row["exact"], row["sampled"]
                 overlap = len(set(e["top_betweenness"]) & set(s["top_betweenness"]))
-                print(f"  sampled / exact: betweenness {e['times']['betweenness'] / s['times']['betweenness']:.1f}x "
+                print(f"  ours, sampled / exact: betweenness {e['times']['betweenness'] / s['times']['betweenness']:.1f}x "
                       f"faster, whole report {e['times']['total'] / s['times']['total']:.1f}x faster; "
                       f"top-{a.top} betweenness shared: {overlap}/{a.top}")
             results.append(row)
     base = results[0]
-    print(f"\nScaling against {base['n']} actors (same run):")
+    print(f"\nScaling of our report against {base['n']} actors (same run):")
     for row in results:
         mult = row["n"] / base["n"]
         parts = []

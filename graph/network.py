@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
 
 from graph.iris import entity_id
-from graph.store import open_store, select
+from graph.store import QUERY_PREFIXES, open_store
 from graph.writers import OutputError, write_text_atomic
 from ontology import BASE, NS
 from ontology.schema import load_schema
@@ -30,66 +31,159 @@ class NetworkError(OutputError):
     """
 
 
-def _entities(store) -> dict[str, dict]:
-    rows = select(store, f"""
-        SELECT ?e ?t ?label WHERE {{
-          ?e a ?t . FILTER(STRSTARTS(STR(?e), "{BASE}id/") && STRSTARTS(STR(?t), "{NS}"))
-          OPTIONAL {{ ?e rdfs:label ?label }}
-        }}""", union=False)
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+CLAIM = NS + "Claim"
+
+# The projection asks the store only single-pattern questions and joins their answers here, by IRI. Each
+# answer is read as SPARQL CSV, so that Oxigraph writes the values and Python makes no term object per
+# value, and the questions run two at a time in threads (Oxigraph lets go of the GIL while it answers), so
+# the store answers the next while Python joins the last. On 10^5 actors (1.3M quads) this takes a quarter
+# of the time of the one five-pattern join it replaces.
+QUESTIONS = {
+    "assertions": """SELECT ?c ?s ?p ?o ?dt WHERE {
+                       GRAPH ?c { ?s ?p ?o } FILTER(?p != rg:date)
+                       BIND(IF(isIRI(?o), "", STR(DATATYPE(?o))) AS ?dt) }""",
+    "typed": "SELECT ?e ?t WHERE { ?e a ?t }",
+    "labels": "SELECT ?e ?label WHERE { ?e rdfs:label ?label }",
+    "aliases": "SELECT ?e ?a WHERE { ?e skos:altLabel ?a }",
+    "support": "SELECT ?c ?n WHERE { ?c rg:supportCount ?n }",
+    "derived": "SELECT ?c ?doc WHERE { ?c prov:wasDerivedFrom ?doc }",
+    "dates": "SELECT ?c ?d WHERE { ?c rg:date ?d }",
+    "doc_dates": "SELECT ?doc ?d WHERE { ?doc dcterms:date ?d }",
+    "roles": "SELECT ?c ?role WHERE { ?c rg:role ?role }",
+    "according": "SELECT ?c ?acc WHERE { ?c rg:accordingTo ?acc }",
+}
+
+
+def _table(store, query: str) -> list[list[str]]:
+    """Rows of a SELECT on the default graph as lists of strings (IRIs and lexical forms; "" if unbound)."""
+    import csv
+    import io
+
+    import pyoxigraph
+
+    solutions = store.query(query, prefixes=QUERY_PREFIXES, use_default_graph_as_union=False)
+    text = solutions.serialize(format=pyoxigraph.QueryResultsFormat.CSV).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    return rows[1:]
+
+
+class _Answers:
+    """The answers to QUESTIONS, asked two at a time in threads as soon as this is made; reading one
+    waits for that one only, so Python joins the first answers while the store works on the next."""
+
+    def __init__(self, store):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rightsgraph-projection")
+        self._futures = {name: self._pool.submit(_table, store, q) for name, q in QUESTIONS.items()}
+
+    def __getitem__(self, name: str) -> list[list[str]]:
+        return self._futures[name].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _literal(lexical: str, datatype: str):
+    """A literal's plain value, as graph.store.term_value gives it: numbers as numbers, the rest as text."""
+    if datatype.endswith("#integer"):
+        return int(lexical)
+    if datatype.endswith(("#decimal", "#double", "#float")):
+        return float(lexical)
+    return lexical
+
+
+def _entities(answers: dict) -> dict[str, dict]:
+    """Registry entities (IRIs under id/ typed with a class of ours), with label, type and aliases."""
+    id_base = f"{BASE}id/"
     out: dict[str, dict] = {}
-    for r in rows:
-        eid = entity_id(r["e"])
-        t = r["t"][len(NS):]
-        node = out.setdefault(eid, {"label": r["label"] or eid, "type": t, "aliases": "", "iri": r["e"]})
+    for e, t in answers["typed"]:
+        if not (e.startswith(id_base) and t.startswith(NS)):
+            continue
+        eid = entity_id(e)
+        node = out.setdefault(eid, {"label": eid, "type": t[len(NS):], "aliases": "", "iri": e})
         # An entity has one registry type; should a store hold more, the choice must still be stable.
-        node["type"] = min(node["type"], t)
-    aliases: dict[str, list[str]] = defaultdict(list)
-    for r in select(store, "SELECT ?e ?a WHERE { ?e skos:altLabel ?a }", union=False):
-        eid = entity_id(r["e"])
+        node["type"] = min(node["type"], t[len(NS):])
+    labels: dict[str, list[str]] = defaultdict(list)
+    for e, label in answers["labels"]:
+        eid = entity_id(e)
+        if eid in out and label:
+            labels[eid].append(label)
+    for eid, names in labels.items():
+        out[eid]["label"] = min(names)  # one label per entity; min keeps a second one from making runs differ
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for e, alias in answers["aliases"]:
+        eid = entity_id(e)
         if eid in out:
-            aliases[eid].append(r["a"])
+            aliases[eid].add(alias)
     for eid, names in aliases.items():
-        out[eid]["aliases"] = "; ".join(sorted(set(names)))
+        out[eid]["aliases"] = "; ".join(sorted(names))
     return out
 
 
-def _claims(store) -> list[dict]:
+def _claims(answers: dict) -> list[dict]:
     """Every claim with its assertion, support, role, allegation, dates and the dates of its documents."""
-    rows = select(store, """
-        SELECT ?c ?s ?p ?o ?kind ?n ?role ?acc WHERE {
-          ?c a rg:Claim ; rg:supportCount ?n .
-          OPTIONAL { ?c rg:role ?role }
-          OPTIONAL { ?c rg:accordingTo ?acc }
-          GRAPH ?c { ?s ?p ?o } FILTER(?p != rg:date)
-          BIND(IF(isIRI(?o), "entity", "value") AS ?kind)
-        }""", union=False)
-    dates: dict[str, set[str]] = defaultdict(set)
-    for r in select(store, "SELECT ?c ?d WHERE { ?c a rg:Claim ; rg:date ?d }", union=False):
-        dates[r["c"]].add(str(r["d"]))
+    claim_iris = {e for e, t in answers["typed"] if t == CLAIM}
+
+    def per_claim(name: str) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for c, value in answers[name]:
+            if c in claim_iris:
+                found[c].append(value)
+        return found
+
+    support = per_claim("support")
+    roles = per_claim("roles")
+    according = per_claim("according")
+    dates = per_claim("dates")
+    doc_dates: dict[str, set[str]] = defaultdict(set)
+    for doc, d in answers["doc_dates"]:
+        doc_dates[doc].add(d)
     reported: dict[str, set[str]] = defaultdict(set)
-    for r in select(store, """
-            SELECT ?c ?d WHERE { ?c a rg:Claim ; prov:wasDerivedFrom ?doc . ?doc dcterms:date ?d }""",
-                    union=False):
-        reported[r["c"]].add(str(r["d"]))
+    for c, docs in per_claim("derived").items():
+        for doc in docs:
+            reported[c] |= doc_dates.get(doc, set())
     claims = []
-    for r in rows:
-        # Plain values lose the IRI/literal distinction; ?kind keeps it.
-        is_iri = r["kind"] == "entity"
-        claims.append({
-            "claim": r["c"], "subject": entity_id(r["s"]),
-            "predicate": r["p"][len(NS):] if r["p"].startswith(NS) else r["p"],
-            "object": entity_id(r["o"]) if is_iri else None, "value": None if is_iri else r["o"],
-            "weight": int(r["n"]), "role": r["role"] or "",
-            "according_to": entity_id(r["acc"]) if r["acc"] else "",
-            "dates": sorted((PartialDate(d) for d in dates.get(r["c"], ())), key=_date_order),
-            "reported": sorted((PartialDate(d) for d in reported.get(r["c"], ())), key=_date_order),
-        })
+    for c, s, p, o, datatype in answers["assertions"]:
+        if c not in support:  # a named graph that is not a claim with its support count
+            continue
+        # CSV loses the IRI/literal distinction; ?dt keeps it (a literal always has a datatype). A claim
+        # that (wrongly) holds two support counts, roles or allegations gives one row per combination, as
+        # a SPARQL join of them would.
+        is_iri = not datatype
+        for n in support[c]:
+            for role in roles.get(c) or [""]:
+                for acc in according.get(c) or [""]:
+                    claims.append({
+                        "claim": c, "subject": entity_id(s),
+                        "predicate": p[len(NS):] if p.startswith(NS) else p,
+                        "object": entity_id(o) if is_iri else None,
+                        "value": None if is_iri else _literal(o, datatype),
+                        "weight": int(n), "role": role,
+                        "according_to": entity_id(acc) if acc else "",
+                        "dates": _sorted_dates(frozenset(dates.get(c, ()))),
+                        "reported": _sorted_dates(frozenset(reported.get(c, ()))),
+                    })
     claims.sort(key=lambda c: (c["subject"] or "", c["object"] or "", c["predicate"], c["claim"]))
     return claims
 
 
+@functools.lru_cache(maxsize=65536)
+def _bounds(text: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a date's text; the same few thousand dates recur across 10^5 claims."""
+    d = PartialDate(text)
+    return d.earliest, d.latest
+
+
+@functools.lru_cache(maxsize=65536)
+def _sorted_dates(texts: frozenset[str]) -> tuple[PartialDate, ...]:
+    """Dates in time order; claims share few sets of dates, so each set is sorted once."""
+    return tuple(PartialDate(t) for t in sorted(texts, key=lambda t: (*_bounds(t), t)))
+
+
 def _date_order(d: PartialDate) -> tuple:
-    return (d.earliest, d.latest, d.text)
+    return (*_bounds(d.text), d.text)
 
 
 def claim_span(dates: list[PartialDate], reported: list[PartialDate]) -> tuple[dt.date, dt.date] | None:
@@ -101,7 +195,7 @@ def claim_span(dates: list[PartialDate], reported: list[PartialDate]) -> tuple[d
     known = dates or reported[:1]
     if not known:
         return None
-    return min(d.earliest for d in known), max(d.latest for d in known)
+    return min(_bounds(d.text)[0] for d in known), max(_bounds(d.text)[1] for d in known)
 
 
 def keep_claim(span, as_of=None, date_from=None, date_to=None) -> bool:
@@ -153,7 +247,16 @@ def project(store, *, events: bool = True, charges: bool = True, as_of: dt.date 
     """
     _check_dates(as_of, date_from, date_to)
     schema = load_schema()
-    entities = _entities(store)
+    answers = _Answers(store)
+    try:
+        return _project(answers, schema, events=events, charges=charges, as_of=as_of, date_from=date_from,
+                        date_to=date_to)
+    finally:
+        answers.close()
+
+
+def _project(answers: _Answers, schema, *, events, charges, as_of, date_from, date_to) -> nx.MultiDiGraph:
+    entities = _entities(answers)
 
     def wanted(eid: str | None) -> bool:
         if eid is None or eid not in entities:
@@ -167,8 +270,9 @@ def project(store, *, events: bool = True, charges: bool = True, as_of: dt.date 
 
     G = nx.MultiDiGraph()
     edges, literals = [], defaultdict(lambda: defaultdict(set))
-    for c in _claims(store):
-        if not keep_claim(claim_span(c["dates"], c["reported"]), as_of, date_from, date_to):
+    dated = as_of is not None or date_from is not None or date_to is not None  # else keep_claim keeps all
+    for c in _claims(answers):
+        if dated and not keep_claim(claim_span(c["dates"], c["reported"]), as_of, date_from, date_to):
             continue
         if c["object"] is None:
             if c["subject"] is not None:
@@ -194,8 +298,7 @@ def project(store, *, events: bool = True, charges: bool = True, as_of: dt.date 
             key = name if name not in NODE_KEYS else f"{name}_value"
             # Sources may disagree (two sentence lengths): keep both side by side rather than pick one.
             G.nodes[eid][key] = next(iter(values)) if len(values) == 1 else "; ".join(sorted(map(str, values)))
-    for s, o, key, attrs in edges:
-        G.add_edge(s, o, key=key, **attrs)
+    G.add_edges_from(edges)  # (subject, object, claim IRI as key, attributes)
     return G
 
 
@@ -204,26 +307,34 @@ def load_network(build_dir: Path, **kwargs) -> nx.MultiDiGraph:
     return project(open_store(Path(build_dir)), **kwargs)
 
 
-def simple_view(G: nx.MultiDiGraph) -> nx.Graph:
+def simple_view(G: nx.MultiDiGraph, *, node_data: bool = True) -> nx.Graph:
     """Undirected, one edge per pair of nodes, weight = the sum of the claims' weights, no self-loops.
 
     Each edge also records ``claims`` (how many claims link the pair) and ``predicates``
-    (their predicates, sorted and ";"-joined). Node attributes are copied.
+    (their predicates, sorted and ";"-joined). Node attributes are copied unless ``node_data`` is False
+    (the measures need none).
     """
     H = nx.Graph()
-    H.add_nodes_from(sorted(G.nodes(data=True), key=lambda n: n[0]))
-    acc: dict[tuple, dict] = {}
-    for u, v, data in G.edges(data=True):
-        if u == v:
-            continue
-        pair = (u, v) if u <= v else (v, u)
-        a = acc.setdefault(pair, {"weight": 0, "claims": 0, "predicates": set()})
-        a["weight"] += int(data.get("weight", 1))
-        a["claims"] += 1
-        if "predicate" in data:
-            a["predicates"].add(data["predicate"])
-    for (u, v), a in sorted(acc.items()):
-        H.add_edge(u, v, weight=a["weight"], claims=a["claims"], predicates=";".join(sorted(a["predicates"])))
+    if node_data:
+        H.add_nodes_from(sorted(G.nodes(data=True), key=lambda n: n[0]))
+    else:
+        H.add_nodes_from(sorted(G.nodes))
+    acc: dict[tuple, list] = {}  # pair -> [weight, claims, predicates]
+    for u, targets in G.adj.items():  # each claim once: a MultiDiGraph's adjacency holds successors
+        for v, claims in targets.items():
+            if u == v:
+                continue
+            pair = (u, v) if u <= v else (v, u)
+            a = acc.get(pair)
+            if a is None:
+                a = acc[pair] = [0, 0, set()]
+            for data in claims.values():
+                a[0] += int(data.get("weight", 1))
+                a[1] += 1
+                if "predicate" in data:
+                    a[2].add(data["predicate"])
+    H.add_edges_from((u, v, {"weight": w, "claims": n, "predicates": ";".join(sorted(p))})
+                     for (u, v), (w, n, p) in sorted(acc.items(), key=lambda item: item[0]))
     return H
 
 
