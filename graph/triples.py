@@ -17,6 +17,7 @@ from graph import iris
 from ontology import BASE, NS
 from ontology.schema import Schema, load_schema
 from sources.model import Corpus, PartialDate, Statement
+from sources.text import name_key
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -95,6 +96,8 @@ def _registry(corpus: Corpus) -> Iterator[Quad]:
         yield (s, RDFS_LABEL, literal(e.name), None)
         for alias in e.aliases:
             yield (s, f"<{SKOS}altLabel>", literal(alias), None)
+        for key in sorted({name_key(n) for n in (e.name, *e.aliases)}):
+            yield (s, rg("nameKey"), literal(key), None)
         if e.name_km:
             yield (s, f"<{SKOS}prefLabel>", literal(e.name_km, lang="km"), None)
         if e.wikidata:

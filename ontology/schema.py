@@ -64,7 +64,7 @@ def ontology_graph() -> Graph:
 _NOT_ENTITY_TYPES = {"Claim", "Evidence", "Curator", "Extractor"}
 
 # Provenance bookkeeping terms are written by the build, never by a curator.
-_BUILD_ONLY = {"evidence", "quote", "confidence", "sourceFile", "sourceLine", "supportCount",
+_BUILD_ONLY = {"evidence", "quote", "confidence", "sourceFile", "sourceLine", "supportCount", "nameKey",
                "role", "accordingTo", "dateBasis", "textFile", "date", "datePrecision", "publishedBy"}
 
 

@@ -77,6 +77,7 @@ class RG(DefinedNamespace):
     maximumPenaltyYears: URIRef
     memberOf: URIRef
     minimumPenaltyYears: URIRef
+    nameKey: URIRef
     pardonedBy: URIRef
     partOf: URIRef
     participantIn: URIRef

@@ -12,6 +12,11 @@ _SPACE = re.compile(r"\s+")
 _DASH = re.compile(r"\s*-\s*")
 
 
+def name_key(name: str) -> str:
+    """How a name is looked up: any case, plain quotes and dashes, single spaces ("Hun Sen’s" = "hun sen's")."""
+    return normalise(name).casefold()
+
+
 def normalise(text: str) -> str:
     """Map curly quotes, dashes and broken characters to plain ones; collapse whitespace, also around dashes."""
     return _DASH.sub("-", _SPACE.sub(" ", text.translate(_TYPOGRAPHY))).strip()
