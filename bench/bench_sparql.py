@@ -1,17 +1,21 @@
-"""Time each named question: embedded Oxigraph against in-memory rdflib, on the bundled data and a synthetic graph.
+"""Time each named question on a build: embedded Oxigraph against rdflib's in-memory engine on the same N-Quads.
 
-    python bench/bench_sparql.py                    # bundled corpus + 1,000,000 synthetic triples
-    python bench/bench_sparql.py --triples 200000 --repeat 5 --rdflib-timeout 30
+    python bench/bench_sparql.py                          # the bundled CNRP corpus (built in a temp dir)
+    python bench/bench_sparql.py --build /tmp/sq/build    # an existing build, e.g. of `rightsgraph synth`
+    python bench/bench_sparql.py --build B --repeat 5 --rdflib-timeout 30
 
-Prints the median latency of each question on each engine and the ratio rdflib / Oxigraph, measured in
-the same run. rdflib queries that run past --rdflib-timeout are stopped and reported as '>T'.
+Prints, per question, the rows, Oxigraph's median latency, rdflib's median latency and the ratio rdflib /
+Oxigraph, all measured in the same run. On a synthetic build the parameters are real values read from the
+build by queries (the most-connected person, court and party; the most frequent relation), never fixed names.
+rdflib runs in a child process: queries that run past --rdflib-timeout are stopped and shown as '>T s', and
+graphs above --rdflib-max-quads are not loaded into rdflib at all (it needs about 1.3 kB of memory per quad).
+bench/run.py calls measure_questions() for each corpus size.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
-import random
 import statistics
 import sys
 import tempfile
@@ -22,76 +26,41 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph import sparql  # noqa: E402
-from ontology import BASE, NS  # noqa: E402
+from graph.store import open_store, select  # noqa: E402
 
-SYNTH_PARAMS = {"person": "Person 7", "actor": "Person 7", "court_name": "Court 3", "party": "Party 1",
-                "predicate": "chargedWith", "relation": "dissolvedBy", "min_documents": "3"}
-PROV = "http://www.w3.org/ns/prov#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDFLIB_MAX_QUADS = 3_000_000
+PARSE_TIMEOUT = 1800.0
+
+# Real values from the build, each the worst case for its question: the entity with the most claims.
+_PICK = {
+    "person": """SELECT ?v WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE {
+                   { GRAPH ?c { ?x ?p ?o } } UNION { GRAPH ?c { ?o ?p ?x } } ?x a rg:Person }
+                 GROUP BY ?x ORDER BY DESC(?n) LIMIT 1 } ?x rdfs:label ?v }""",
+    "court_name": """SELECT ?v WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { GRAPH ?c { ?d rg:triedBy ?x } }
+                     GROUP BY ?x ORDER BY DESC(?n) LIMIT 1 } ?x rdfs:label ?v }""",
+    "party": """SELECT ?v WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { GRAPH ?c { ?m rg:memberOf ?x } }
+                GROUP BY ?x ORDER BY DESC(?n) LIMIT 1 } ?x rdfs:label ?v }""",
+    "relation": """SELECT ?v WHERE { { SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?c { ?s ?p ?o } FILTER(?p != rg:date) }
+                   GROUP BY ?p ORDER BY DESC(?n) LIMIT 1 } BIND(STRAFTER(STR(?p), STR(rg:)) AS ?v) }""",
+}
 
 
-def synthetic_nquads(target: int, seed: int = 7) -> str:
-    """Entities, documents and claims in the build's shape (one named graph per claim, provenance beside it)."""
-    rnd = random.Random(seed)
-    lines: list[str] = []
-    add = lines.append
-    ent = lambda kind, i: f"<{BASE}id/{kind}-{i}>"  # noqa: E731
-    lit = lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'  # noqa: E731
-    n_people = max(50, target // 400)
-    kinds = {"person": ("Person", n_people), "party": ("PoliticalParty", 20), "court": ("Court", 30),
-             "charge": ("Charge", 40), "ngo": ("NGO", 30), "outlet": ("MediaOutlet", 50),
-             "arrest": ("Arrest", n_people), "trial": ("Trial", n_people // 5 + 1)}
-    for kind, (cls, n) in kinds.items():
-        for i in range(n):
-            e = ent(kind, i)
-            add(f"{e} {RDF_TYPE} <{NS}{cls}> .")
-            add(f"{e} <{RDFS}label> {lit(f'{kind.capitalize()} {i}')} .")
-            if kind == "person":
-                add(f"{e} <{SKOS}altLabel> {lit(f'P{i}')} .")
-            if kind == "charge":
-                add(f"{e} <{NS}lawArticle> {lit(f'Criminal Code, Article {400 + i}')} .")
-                add(f"{e} <{NS}maximumPenaltyYears> \"{5 + i % 25}\"^^<{XSD}integer> .")
-    n_docs = max(20, target // 2000)
-    for d in range(n_docs):
-        doc = f"<{BASE}doc/doc-{d}>"
-        add(f"{doc} {RDF_TYPE} <{NS}{'NewsArticle' if d % 3 else 'NGOStatement'}> .")
-        add(f"{doc} <{DCT}identifier> {lit(f'doc-{d}')} .")
-        add(f"{doc} <{DCT}title> {lit(f'Document {d}')} .")
-        add(f"{doc} <{NS}publishedBy> {ent('outlet' if d % 3 else 'ngo', d % 30)} .")
-        add(f"{doc} <{DCT}date> \"{2015 + d % 8}-{1 + d % 12:02d}-{1 + d % 28:02d}\"^^<{XSD}date> .")
-    shapes = [("person", "memberOf", "party"), ("person", "leaderOf", "party"), ("person", "chargedWith", "charge"),
-              ("person", "arrestedOn", "arrest"), ("person", "triedBy", "court"), ("ngo", "callsForReleaseOf", "person"),
-              ("person", "defendantIn", "trial"), ("party", "dissolvedBy", "court"), ("person", "age", None)]
-    c = 0
-    while len(lines) < target:
-        s_kind, pred, o_kind = shapes[rnd.randrange(len(shapes))]
-        s = ent(s_kind, rnd.randrange(kinds[s_kind][1]))
-        o = ent(o_kind, rnd.randrange(kinds[o_kind][1])) if o_kind else f"\"{30 + rnd.randrange(50)}\"^^<{XSD}integer>"
-        claim = f"<{BASE}claim/c{c}>"
-        add(f"{s} <{NS}{pred}> {o} {claim} .")
-        if o_kind == "arrest":
-            add(f"{o} <{NS}date> \"{2016 + c % 6}-{1 + c % 12:02d}\"^^<{XSD}gYearMonth> {claim} .")
-        docs = rnd.sample(range(n_docs), 1 + (rnd.random() < 0.3) + (rnd.random() < 0.1))
-        add(f"{claim} {RDF_TYPE} <{NS}Claim> .")
-        add(f"{claim} <{NS}supportCount> \"{len(docs)}\"^^<{XSD}integer> .")
-        for d in docs:
-            ev = f"<{BASE}evidence/e{c}-{d}>"
-            doc = f"<{BASE}doc/doc-{d}>"
-            add(f"{claim} <{PROV}wasDerivedFrom> {doc} .")
-            add(f"{claim} <{NS}evidence> {ev} .")
-            add(f"{ev} {RDF_TYPE} <{NS}Evidence> .")
-            add(f"{ev} <{PROV}wasDerivedFrom> {doc} .")
-            add(f"{ev} <{NS}quote> {lit(f'quote {c} from document {d}')} .")
-            add(f"{ev} <{NS}confidence> \"1.00\"^^<{XSD}decimal> .")
-        c += 1
-    return "\n".join(lines) + "\n"
+def pick_params(store) -> dict[str, str]:
+    """Parameter values read from the build; a question keeps its default where the build has no value."""
+    out = {}
+    for key, query in _PICK.items():
+        rows = select(store, query)
+        if rows and rows[0]["v"]:
+            out[key] = str(rows[0]["v"])
+    if "person" in out:
+        out["actor"] = out["person"]
+    if "relation" in out:
+        out["predicate"] = out["relation"]
+    return out
 
 
 def prepared_questions(params: dict | None) -> dict[str, str]:
+    """Each named question's text with its parameters bound (the given values, else its defaults)."""
     out = {}
     for q in sparql.questions().values():
         given = {p.name: params[p.name] for p in q.params if params and p.name in params}
@@ -100,6 +69,7 @@ def prepared_questions(params: dict | None) -> dict[str, str]:
 
 
 def time_oxigraph(store, text: str, repeat: int) -> tuple[float, int]:
+    sparql.run_on_store(store, text)  # a first run warms the store's caches, as a served endpoint would be
     times, n = [], 0
     for _ in range(repeat):
         t = time.perf_counter()
@@ -108,10 +78,12 @@ def time_oxigraph(store, text: str, repeat: int) -> tuple[float, int]:
     return statistics.median(times), n
 
 
-_DS = None  # the rdflib dataset, shared with forked children
+# --- rdflib, in a child process that parses once and forks one grandchild per question --------------
+
+_DS = None  # the parsed rdflib dataset, shared with the forked grandchildren
 
 
-def _rdflib_child(text: str, repeat: int, conn) -> None:
+def _rdflib_query(text: str, repeat: int, conn) -> None:
     times, n = [], 0
     for _ in range(repeat):
         t = time.perf_counter()
@@ -120,82 +92,171 @@ def _rdflib_child(text: str, repeat: int, conn) -> None:
     conn.send((statistics.median(times), n))
 
 
-def time_rdflib(text: str, repeat: int, timeout: float) -> tuple[float | None, int | None]:
+def _time_rdflib(text: str, repeat: int, timeout: float) -> tuple[float | None, int | None]:
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_rdflib_child, args=(text, repeat, send))
+    proc = ctx.Process(target=_rdflib_query, args=(text, repeat, send))
     proc.start()
     send.close()
     try:
-        if receive.poll(timeout):
-            return receive.recv()
+        return receive.recv() if receive.poll(timeout) else (None, None)
+    except EOFError:
         return None, None
     finally:
         if proc.is_alive():
             proc.kill()
         proc.join()
+        receive.close()
 
 
-def compare(label: str, nquads: Path, params: dict | None, repeat: int, rdflib_timeout: float) -> None:
+def _rdflib_worker(nquads: str, texts: dict[str, str], repeat: int, timeout: float, conn) -> None:
     global _DS
-    import pyoxigraph
     from rdflib import Dataset
 
-    with tempfile.TemporaryDirectory() as tmp:
-        t = time.perf_counter()
-        store = pyoxigraph.Store(str(Path(tmp) / "store"))
-        store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
-        ox_load = time.perf_counter() - t
-        n_quads = len(store)
-        t = time.perf_counter()
-        _DS = Dataset(default_union=True)
-        _DS.parse(nquads, format="nquads")
-        rd_load = time.perf_counter() - t
-        print(f"\n## {label}: {n_quads:,} quads; load: Oxigraph (on disk) {ox_load:.1f} s, rdflib {rd_load:.1f} s")
-        print(f"{'question':<24} {'rows':>6} {'oxigraph ms':>12} {'rdflib ms':>12} {'rdflib/oxigraph':>16}")
-        ratios = []
-        for name, text in prepared_questions(params).items():
-            ox_t, rows = time_oxigraph(store, text, repeat)
-            rd_t, rd_rows = time_rdflib(text, repeat, rdflib_timeout)
-            if rd_t is None:
-                bound = rdflib_timeout / max(ox_t, 1e-6)
-                shown = f">{bound:.0f}x" if bound >= 1 else "n/a"
-                print(f"{name:<24} {rows:>6} {ox_t * 1000:>12.1f} {'>' + format(rdflib_timeout, 'g') + ' s':>12} "
-                      f"{shown:>16}")
-                continue
-            ratio = rd_t / max(ox_t, 1e-6)
-            ratios.append(ratio)
-            flag = "" if rd_rows == rows else f"  (rdflib: {rd_rows} rows)"
-            print(f"{name:<24} {rows:>6} {ox_t * 1000:>12.1f} {rd_t * 1000:>12.1f} {ratio:>15.1f}x{flag}")
-        if ratios:
-            print(f"median ratio over the questions rdflib finished: {statistics.median(ratios):.1f}x")
-        del store
-    _DS = None
+    t = time.perf_counter()
+    _DS = Dataset(default_union=True)
+    _DS.parse(nquads, format="nquads")
+    conn.send(("parsed", time.perf_counter() - t))
+    for name, text in texts.items():
+        conn.send((name, _time_rdflib(text, repeat, timeout)))
+    conn.send(("done", None))
+
+
+def time_rdflib_all(nquads: Path, texts: dict[str, str], repeat: int, timeout: float,
+                    parse_timeout: float = PARSE_TIMEOUT) -> tuple[float | None, dict, str]:
+    """(parse seconds, {name: (median s or None, rows or None)}, note); never hangs past its timeouts."""
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_rdflib_worker, args=(str(nquads), texts, repeat, timeout, send))
+    proc.start()
+    send.close()
+    results: dict = {}
+    parsed, note = None, ""
+    try:
+        if not receive.poll(parse_timeout):
+            return None, results, f"rdflib did not parse the graph within {parse_timeout:g} s"
+        parsed = receive.recv()[1]
+        while True:
+            # each question gets its own timeout in the grandchild; the margin covers the fork and the pipe
+            if not receive.poll(timeout + 30):
+                note = "rdflib's worker stopped answering"
+                break
+            name, value = receive.recv()
+            if name == "done":
+                break
+            results[name] = value
+    except EOFError:
+        note = "rdflib's worker ended early (out of memory?)"
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        receive.close()
+    return parsed, results, note
+
+
+def measure_questions(build_dir: Path, nquads: Path, repeat: int, rdflib_timeout: float, *,
+                      params: dict | None = None, rdflib_max_quads: int = RDFLIB_MAX_QUADS,
+                      parse_timeout: float = PARSE_TIMEOUT) -> dict:
+    """Median latency of every named question on the build's store and on rdflib, with the ratio.
+
+    Parameters
+    ----------
+    build_dir : a `rightsgraph build` output (its store/ is opened read-only).
+    nquads : the N-Quads rdflib parses (normally build_dir / "graph.nq").
+    repeat : timed runs per question and engine (after one warm-up run on Oxigraph).
+    rdflib_timeout : seconds before an rdflib question is stopped.
+    params : parameter values; None picks real values from the build (see pick_params).
+
+    Returns
+    -------
+    {"quads", "params", "rdflib_load_s", "rdflib_note", "questions": {name: {"rows", "oxigraph_ms",
+    "rdflib_ms", "rdflib_rows", "rdflib_timed_out", "ratio", "ratio_at_least"}}}; rdflib_ms and ratio are
+    None when rdflib was stopped or not run, and ratio_at_least is then the timeout over Oxigraph's time.
+    """
+    store = open_store(Path(build_dir))
+    quads = len(store)
+    if params is None:
+        params = pick_params(store)
+    texts = prepared_questions(params)
+    ox = {name: time_oxigraph(store, text, repeat) for name, text in texts.items()}
+    del store
+    if quads > rdflib_max_quads:
+        load, rd, note = None, {}, f"not loaded into rdflib: {quads:,} quads > {rdflib_max_quads:,}"
+    else:
+        load, rd, note = time_rdflib_all(Path(nquads), texts, repeat, rdflib_timeout, parse_timeout)
+    out = {}
+    for name, (ox_s, rows) in ox.items():
+        rd_s, rd_rows = rd.get(name, (None, None))
+        ran = name in rd
+        out[name] = {
+            "rows": rows, "oxigraph_ms": ox_s * 1000,
+            "rdflib_ms": None if rd_s is None else rd_s * 1000, "rdflib_rows": rd_rows,
+            "rdflib_timed_out": ran and rd_s is None,
+            "ratio": None if rd_s is None else rd_s / max(ox_s, 1e-9),
+            "ratio_at_least": rdflib_timeout / max(ox_s, 1e-9) if ran and rd_s is None else None,
+        }
+    return {"quads": quads, "params": params, "rdflib_load_s": load, "rdflib_note": note, "questions": out}
+
+
+def report(label: str, m: dict, rdflib_timeout: float) -> str:
+    """The figures as a text table, with the median over the questions and the count under 100 ms."""
+    lines = [f"\n## {label}: {m['quads']:,} quads",
+             "parameters: " + (", ".join(f"{k}={v!r}" for k, v in sorted(m["params"].items())) or "defaults"),
+             "rdflib load: " + (f"{m['rdflib_load_s']:.1f} s" if m["rdflib_load_s"] is not None else "-")
+             + (f" ({m['rdflib_note']})" if m["rdflib_note"] else ""),
+             f"{'question':<24} {'rows':>6} {'oxigraph ms':>12} {'rdflib ms':>12} {'rdflib/oxigraph':>16}"]
+    ratios = []
+    for name, q in m["questions"].items():
+        if q["ratio"] is not None:
+            ratios.append(q["ratio"])
+            rd, ratio = f"{q['rdflib_ms']:.1f}", f"{q['ratio']:.1f}x"
+            if q["rdflib_rows"] != q["rows"]:
+                ratio += f" (rdflib: {q['rdflib_rows']} rows)"
+        elif q["rdflib_timed_out"]:
+            rd, ratio = f">{rdflib_timeout:g} s", f">{q['ratio_at_least']:.0f}x"
+        else:
+            rd, ratio = "-", "-"
+        lines.append(f"{name:<24} {q['rows']:>6} {q['oxigraph_ms']:>12.1f} {rd:>12} {ratio:>16}")
+    ox = [q["oxigraph_ms"] for q in m["questions"].values()]
+    under = sum(1 for t in ox if t < 100)
+    lines.append(f"Oxigraph: median over the questions {statistics.median(ox):.1f} ms, slowest {max(ox):.1f} ms, "
+                 f"{under} of {len(ox)} under 100 ms")
+    if ratios:
+        lines.append(f"median ratio over the questions rdflib finished: {statistics.median(ratios):.1f}x")
+    return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--triples", type=int, default=1_000_000, help="size of the synthetic graph (default 1,000,000)")
-    ap.add_argument("--repeat", type=int, default=5, help="runs per question on the bundled data (median)")
-    ap.add_argument("--synthetic-repeat", type=int, default=3, help="runs per question on the synthetic graph")
+    ap.add_argument("--build", type=Path, default=None,
+                    help="an existing build to measure (default: build the bundled corpus in a temp dir)")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs per question (median)")
     ap.add_argument("--rdflib-timeout", type=float, default=15.0, help="seconds before an rdflib query is stopped")
-    ap.add_argument("--skip-bundled", action="store_true")
+    ap.add_argument("--rdflib-max-quads", type=int, default=RDFLIB_MAX_QUADS,
+                    help="do not load rdflib above this many quads (default 3,000,000)")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     args = ap.parse_args()
-    print(f"rightsgraph SPARQL benchmark: {len(sparql.questions())} named questions; median of runs; "
-          f"Oxigraph = embedded on-disk pyoxigraph store, rdflib = in-memory Dataset(default_union=True)")
+    print(f"rightsgraph SPARQL benchmark: {len(sparql.questions())} named questions; median of {args.repeat} runs; "
+          f"Oxigraph = embedded on-disk pyoxigraph store (union default graph), "
+          f"rdflib = in-memory Dataset(default_union=True)")
     with tempfile.TemporaryDirectory() as tmp:
-        if not args.skip_bundled:
-            from graph.build import build
+        if args.build:
+            build, label, params = args.build, f"build {args.build}", None
+        else:
+            from graph.build import build as build_corpus
 
             seeds = ROOT.parent / "shared" / "seeds"
-            out = Path(tmp) / "build"
-            build(ROOT / "sources", out, texts=seeds if seeds.is_dir() else None)
-            compare("bundled CNRP corpus", out / "graph.nq", None, args.repeat, args.rdflib_timeout)
-        nq = Path(tmp) / "synthetic.nq"
-        t = time.perf_counter()
-        nq.write_text(synthetic_nquads(args.triples), encoding="utf-8")
-        print(f"\n(generated {args.triples:,} synthetic quads in {time.perf_counter() - t:.1f} s)")
-        compare("synthetic graph, seed 7", nq, SYNTH_PARAMS, args.synthetic_repeat, args.rdflib_timeout)
+            build = Path(tmp) / "build"
+            build_corpus(ROOT / "sources", build, texts=seeds if seeds.is_dir() else None)
+            label, params = "bundled CNRP corpus", {}
+        m = measure_questions(build, build / "graph.nq", args.repeat, args.rdflib_timeout, params=params,
+                              rdflib_max_quads=args.rdflib_max_quads)
+        print(report(label, m, args.rdflib_timeout))
+        if args.json:
+            import json
+
+            args.json.write_text(json.dumps(m, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from graph.errors import UserError
 from graph.store import QUERY_PREFIXES
+from sources.text import name_key
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 PREFIXES = QUERY_PREFIXES
@@ -128,11 +129,34 @@ def _syntax_error(text: str, message: str, source: str) -> QuerySyntaxError:
 
 # --- parameters: bound as RDF terms, never spliced as text ------------------------------------------
 
-PARAM_KINDS = ("text", "integer", "date", "iri")
+PARAM_KINDS = ("text", "integer", "date", "iri", "name", "relation", "limit")
+"""text: a plain string; integer; date (YYYY-MM-DD); iri; name: a label or alias in any case, bound as its
+rg:nameKey (see sources.text.name_key); relation: an ontology relation's local name, bound as the IRI rg:NAME (empty: any);
+limit: the number of rows, written into the question's one LIMIT clause (0: no limit)."""
+
+
+class RowLimit(int):
+    """A `limit` parameter: not a variable but the number of the question's LIMIT clause (SPARQL has no
+    variable limits); the .rq file carries `LIMIT <default>`, so it also runs by hand."""
+
+
+RG_NS = PREFIXES["rg"]
+
+
+@lru_cache(maxsize=1)
+def relation_names() -> frozenset[str]:
+    """The local names of the ontology's relations and attributes (what a `relation` parameter accepts)."""
+    from ontology.schema import load_schema
+
+    return frozenset(load_schema().relations)
 
 
 def param_term(value: str, kind: str = "text"):
-    """An RDF term for a parameter value; raise QueryError when it does not fit its kind."""
+    """An RDF term for a parameter value; raise QueryError when it does not fit its kind.
+
+    A `name` gives its name key (the build writes one per label and alias); an empty `relation` gives None,
+    which binds the variable to UNDEF (any relation).
+    """
     import pyoxigraph
 
     try:
@@ -145,6 +169,27 @@ def param_term(value: str, kind: str = "text"):
         if kind == "iri":
             iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
             return pyoxigraph.NamedNode(iri)
+        if kind == "limit":
+            n = int(value)
+            if n < 0:
+                raise ValueError
+            return RowLimit(n)
+        if kind == "name":
+            return pyoxigraph.Literal(name_key(value))
+        if kind == "relation":
+            name = value.strip()
+            if name.startswith("rg:"):
+                name = name[3:]
+            if not name:
+                return None
+            if name not in relation_names():
+                import difflib
+
+                close = difflib.get_close_matches(name, sorted(relation_names()), n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                raise QueryError(f"parameter value {value!r} is not a relation of the ontology; {hint}"
+                                 "the relations are listed in ontology/rightsgraph.ttl (e.g. chargedWith)")
+            return pyoxigraph.NamedNode(RG_NS + name)
         return pyoxigraph.Literal(value)
     except (ValueError, TypeError):
         raise QueryError(f"parameter value {value!r} is not a valid {kind}") from None
@@ -167,16 +212,62 @@ def bind(text: str, terms: dict) -> str:
 
     The terms are written in N-Triples syntax by pyoxigraph, which escapes every quote and backslash, so a
     value can never end the literal early; the query's own text is not touched. VALUES inside the group
-    behaves like a substitution (FILTERs in the group see it) and works on any SPARQL 1.1 server.
+    behaves like a substitution (FILTERs in the group see it) and works on any SPARQL 1.1 server. None
+    gives UNDEF (the variable stays free).
+    A variable used inside a subquery gets its VALUES there too, since a subquery does not see the
+    bindings around it (this lets a question limit a parameter's matches before it looks anything up).
     """
+    for n in [t for t in terms.values() if isinstance(t, RowLimit)]:
+        text = _set_limit(text, n)
+    terms = {k: t for k, t in terms.items() if not isinstance(t, RowLimit)}
     if not terms:
         return text
     at = _where_brace(text)
     if at is None:
         raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
+    subqueries = _subquery_groups(text)
+    groups: dict[int, list[str]] = {}  # opening brace -> the parameters its VALUES binds
+    for name in terms:
+        uses = [pos for kind, value, pos in _tokens(text) if kind == "var" and value[1:] == name] or [at]
+        for pos in uses:
+            inner = [(start, brace) for start, brace, end in subqueries if start <= pos <= end]
+            brace = max(inner)[1] if inner else at  # the innermost subquery holding this use
+            if name not in groups.setdefault(brace, []):
+                groups[brace].append(name)
+    for brace in sorted(groups, reverse=True):  # from the end, so earlier offsets stay right
+        text = f"{text[:brace + 1]} {_values({k: terms[k] for k in groups[brace]})} {text[brace + 1:]}"
+    return text
+
+
+def _values(terms: dict) -> str:
     names = " ".join("?" + k for k in terms)
-    values = " ".join(str(t) for t in terms.values())
-    return f"{text[:at + 1]} VALUES ({names}) {{ ({values}) }} {text[at + 1:]}"
+    row = " ".join("UNDEF" if t is None else str(t) for t in terms.values())
+    return f"VALUES ({names}) {{ ({row}) }}"
+
+
+def _subquery_groups(text: str) -> list[tuple[int, int, int]]:
+    """(SELECT offset, opening brace, closing brace) of every subquery's WHERE group."""
+    out, pending, stack = [], [], []
+    for kind, value, pos in _tokens(text):
+        if kind == "word" and value.upper() == "SELECT" and stack:
+            pending.append(pos)
+        elif kind == "open":
+            stack.append((pos, pending.pop() if pending else None))
+        elif kind == "close" and stack:
+            start, owner = stack.pop()
+            if owner is not None:
+                out.append((owner, start, pos))
+    return out
+
+
+def _set_limit(text: str, n: int) -> str:
+    """The query with its one `LIMIT k` clause set to `LIMIT n` (removed for 0); n is an int, never text."""
+    at = [pos for kind, value, pos in _tokens(text) if kind == "word" and value.upper() == "LIMIT"]
+    number = re.match(r"LIMIT\s+\d+", text[at[0]:], re.IGNORECASE) if len(at) == 1 else None
+    if not number:
+        raise QueryError("a 'limit' parameter needs the query to have exactly one 'LIMIT <number>' clause")
+    clause = f"LIMIT {int(n)}" if n > 0 else ""
+    return text[:at[0]] + clause + text[at[0] + number.end():]
 
 
 def _where_brace(text: str) -> int | None:

@@ -164,7 +164,7 @@ def test_queries_command_lists_every_question():
     assert [line.split()[0] for line in lines] == sorted(sparql.questions())
     assert "--param person=..." in next(line for line in lines if line.startswith("charges-against-person"))
     verbose = CliRunner().invoke(cli, ["queries", "-v"]).output
-    assert "--param person='Kem Sokha' (text)" in verbose
+    assert "--param person='Kem Sokha' (name)" in verbose
 
 
 def test_every_question_has_a_test():
@@ -172,3 +172,72 @@ def test_every_question_has_a_test():
 
     asked = set(re.findall(r'ask\(bundled_build, "([\w-]+)"', Path(__file__).read_text(encoding="utf-8")))
     assert asked == set(sparql.questions())
+
+
+# --- parameter kinds the questions use to stay fast on large graphs -----------------------------------
+
+def test_name_parameter_matches_any_case(bundled_build):
+    rows = ask(bundled_build, "charges-against-person", person="Kem Sokha")
+    assert rows
+    for typed in ("kem sokha", "KEM SOKHA", "mr. sokha", "Mr.  SOKHA", "kEm SoKhA"):
+        assert ask(bundled_build, "charges-against-person", person=typed) == rows, typed
+    # an alias with an apostrophe, typed in another case and with a curly apostrophe
+    assert ask(bundled_build, "timeline", actor="hun sen’s GOVERNMENT") == ask(bundled_build, "timeline",
+                                                                               actor="Hun Sen's government")
+    # the key is a literal in one VALUES block, escaped like any other
+    bound = sparql.bind("SELECT * WHERE { ?who rdfs:label ?person }",
+                        {"person": sparql.param_term('a" } DROP ALL #', "name")})
+    assert bound.count("VALUES") == 1 and 'a\\" } drop all #' in bound
+
+
+def test_relation_parameter_is_an_ontology_term(bundled_build):
+    assert ask(bundled_build, "who-says-so", relation="rg:dissolvedBy") == ask(bundled_build, "who-says-so",
+                                                                                  relation="dissolvedBy")
+    import pytest
+
+    with pytest.raises(sparql.QueryError, match="did you mean 'dissolvedBy'"):
+        sparql.param_term("disolvedBy", "relation")
+    with pytest.raises(sparql.QueryError, match="not a relation"):
+        sparql.param_term("> } DROP ALL", "relation")
+    from click.testing import CliRunner
+
+    from main import cli
+
+    r = CliRunner().invoke(cli, ["query", "--store", str(bundled_build), "--name", "who-says-so",
+                                 "--param", "relation=nonsense"])
+    assert r.exit_code == 1 and "Traceback" not in r.output and "not a relation of the ontology" in r.output
+
+
+def test_limit_parameter_sets_the_questions_limit(bundled_build):
+    full = ask(bundled_build, "most-corroborated", limit=0)
+    assert len(full) == 40  # the claims with two or more documents
+    assert ask(bundled_build, "most-corroborated") == full  # within the default of 100
+    top = ask(bundled_build, "most-corroborated", limit=3)
+    assert len(top) == 3 and top[0] == full[0] and all(r["documents"] >= "3" for r in top)
+    assert len(ask(bundled_build, "single-source-claims", predicate="", limit=5)) == 5
+    assert len(ask(bundled_build, "documents-by-publisher", limit=2)) == 2
+    import pytest
+
+    for bad in ("-1", "5 ; DROP ALL", "ten"):
+        with pytest.raises(sparql.QueryError, match="not a valid limit"):
+            sparql.param_term(bad, "limit")
+    with pytest.raises(sparql.QueryError, match="exactly one 'LIMIT"):
+        sparql.bind("SELECT * WHERE { ?s ?p ?o }", {"limit": sparql.param_term("3", "limit")})
+
+
+def test_disagreements_lists_every_attribute_of_the_ontology():
+    import re
+
+    from ontology.schema import load_schema
+
+    text = sparql.question("disagreements").text
+    attributes = {n for n, r in load_schema().relations.items() if r.is_attribute}
+    for values in re.findall(r"VALUES \?p \{([^}]*)\}", text):
+        assert set(re.findall(r"rg:(\w+)", values)) == attributes
+
+
+def test_values_reach_the_subquery_that_uses_the_parameter():
+    text = "SELECT ?x WHERE { { SELECT ?x WHERE { ?x rdfs:label ?who } LIMIT 5 } ?x a ?type }"
+    bound = sparql.bind(text, {"who": sparql.param_term("Ana", "text"), "type": sparql.param_term("<http://e/T>", "iri")})
+    assert bound == ('SELECT ?x WHERE { VALUES (?type) { (<http://e/T>) }  { SELECT ?x WHERE { VALUES (?who) '
+                     '{ ("Ana") }  ?x rdfs:label ?who } LIMIT 5 } ?x a ?type }')
