@@ -3,8 +3,9 @@
     python bench/run.py [--sizes 1e3,1e4,1e5,1e6] [--json bench/results.json] [--workdir DIR]
 
 For each size: `rightsgraph synth --format jsonl`, then validate + build (statements per second, peak
-memory), and beside it the baseline: rdflib parsing the same N-Quads into an in-memory Dataset; then the
-centrality report (JSON) and the HTML view of the whole network. Each step runs in a fresh process so
+memory), and beside it the baseline: rdflib parsing the same N-Quads into an in-memory Dataset; the 14
+named questions on the store, each against rdflib's engine on the same data (bench/bench_sparql.py); then
+the centrality report (JSON) and the HTML view of the whole network. Each step runs in a fresh process so
 that its peak memory is its own; the baseline runs under a memory cap (--baseline-memory-gb) so that a
 corpus rdflib cannot hold ends as "out of memory" rather than taking the machine down.
 """
@@ -15,6 +16,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,7 +66,14 @@ def step_view(build_dir: str, out: str) -> dict:
             "nodes": held.get("nodes")}
 
 
-STEPS = {"build": step_build, "rdflib-parse": step_rdflib_parse, "report": step_report, "view": step_view}
+def step_questions(build_dir: str, repeat: str, rdflib_timeout: str) -> dict:
+    from bench.bench_sparql import measure_questions
+
+    return measure_questions(Path(build_dir), Path(build_dir) / "graph.nq", int(repeat), float(rdflib_timeout))
+
+
+STEPS = {"build": step_build, "rdflib-parse": step_rdflib_parse, "questions": step_questions,
+         "report": step_report, "view": step_view}
 
 
 def run_step(name: str, *args: str, timeout: float, memory_gb: float | None = None) -> dict:
@@ -115,6 +124,24 @@ def fmt_seconds(r: dict) -> str:
     return r.get("error", "-")
 
 
+def fmt_questions(r: dict) -> str:
+    """Median and slowest of the questions' median latencies, and how rdflib compares on the same data."""
+    if "questions" not in r:
+        return fmt_seconds(r)
+    q = r["questions"].values()
+    ours = sorted(x["oxigraph_ms"] for x in q)
+    text = (f"median {statistics.median(ours):,.0f} ms, slowest {ours[-1]:,.0f} ms, "
+            f"{sum(t < 100 for t in ours)}/{len(ours)} under 100 ms")
+    ratios = [x["ratio"] for x in q if x["ratio"] is not None]
+    bounds = [x["ratio_at_least"] for x in q if x["ratio_at_least"] is not None]
+    if ratios or bounds:
+        text += f"; rdflib: median ratio {statistics.median(ratios):.1f}x over {len(ratios)}" if ratios else "; rdflib:"
+        text += f", >{min(bounds):.0f}x on {len(bounds)} it did not finish" if bounds else ""
+    elif r.get("rdflib_note"):
+        text += f"; rdflib {r['rdflib_note']}"
+    return text
+
+
 def fmt_view(r: dict) -> str:
     if "refused" in r:
         return f"refused in {r['seconds']:.1f} s: {r['refused'][:60]}"
@@ -132,6 +159,8 @@ def main() -> int:
     parser.add_argument("--baseline-memory-gb", type=float, default=12,
                         help="memory cap of the rdflib baseline (it needs about 1.4 GB per 10^5 statements)")
     parser.add_argument("--format", choices=("jsonl", "yaml"), default="jsonl", help="format of the corpora")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each named question")
+    parser.add_argument("--rdflib-timeout", type=float, default=15, help="seconds before an rdflib question stops")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -158,8 +187,10 @@ def main() -> int:
                         memory_gb=args.baseline_memory_gb) \
             if (out / "graph.nq").exists() else {"error": "no build"}
         built = (out / "graph.nq").exists()
-        # Exact betweenness is quadratic in actors; past a few thousand the report samples 500 sources.
-        report = run_step("report", str(out), "500" if n > 20_000 else "0", timeout=args.timeout) \
+        questions = run_step("questions", str(out), str(args.repeat), str(args.rdflib_timeout),
+                             timeout=args.timeout) if built else {"error": "no build"}
+        # Exact betweenness is quadratic in actors; past a few thousand the report samples 300 sources.
+        report = run_step("report", str(out), "300" if n > 20_000 else "0", timeout=args.timeout) \
             if built else {"error": "no build"}
         view = run_step("view", str(out), str(workdir / f"view-{n}.html"), timeout=args.timeout) \
             if built else {"error": "no build"}
@@ -167,7 +198,9 @@ def main() -> int:
         print(f"{n:>10,}  {fmt_seconds(ours):>15} {rate:>9} {ours.get('peak_mb', 0):>8.0f}  "
               f"{fmt_seconds(base):>13} {base.get('peak_mb', 0):>8.0f}  {ratio(base, ours):>6}  "
               f"{fmt_seconds(report):>9}  {fmt_view(view)}", flush=True)
-        rows.append({"statements": n, "build": ours, "rdflib_parse": base, "report": report, "view": view})
+        print(f"{'':>10}  questions: {fmt_questions(questions)}", flush=True)
+        rows.append({"statements": n, "build": ours, "rdflib_parse": base, "questions": questions, "report": report,
+                     "view": view})
     if args.json:
         args.json.write_text(json.dumps({"cpus": os.cpu_count(), "results": rows}, indent=2) + "\n")
     return 0
