@@ -160,7 +160,7 @@ def _claim(key: tuple, group: list[Statement], terms: _Terms) -> Iterator[Quad]:
         target = literal(first.value, str(relation.datatype) if relation.datatype else None)
     yield (terms.entity[first.subject], f"<{relation.iri}>", target, c)
 
-    dates = sorted({s.date for s in group if s.date}) if len(group) > 1 else [first.date] if first.date else []
+    dates = sorted({s.date for s in group if s.date})
     # n-ary detail lives on the event node: its date travels with the claim that dates it.
     for eid in (first.subject, first.object):
         if eid in terms.events:
@@ -180,7 +180,7 @@ def _claim(key: tuple, group: list[Statement], terms: _Terms) -> Iterator[Quad]:
         yield (c, _DERIVED, terms.document[did], None)
     # The same words recorded twice in one document are one piece of evidence.
     evidence: dict[str, Statement] = {}
-    for s in sorted(group, key=_evidence_order) if len(group) > 1 else group:
+    for s in sorted(group, key=_evidence_order):
         evidence.setdefault(iri(iris.evidence(key, s.document, s.quote)), s)
     for e in evidence:
         yield (c, _EVIDENCE, e, None)

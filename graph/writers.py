@@ -15,7 +15,7 @@ from pathlib import Path
 
 from graph import __version__
 from graph.errors import UserError
-from graph.triples import PREFIXES, RDF_TYPE, is_assertion
+from graph.triples import PREFIXES, RDF_TYPE, is_assertion, nquad
 
 MANIFEST = "manifest.json"
 STORE = "store"
@@ -101,7 +101,7 @@ def write_serialisations(all_quads, folder: Path, mirror=None) -> dict[str, str]
     asserted = set()  # two claims may assert the same triple with different roles; the union lists it once
     for i, q in enumerate(all_quads):
         s, p, o, g = q
-        nq.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
+        nq.append(nquad(q))
         pred = "a" if p == RDF_TYPE else compact[p]
         obj = o if o[-1] == '"' else compact[o]  # plain literals (quotes, names) stay as they are
         if g != graph:
