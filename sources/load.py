@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+from functools import partial
 from pathlib import Path
 
 from ontology.schema import Schema, load_schema
 from sources.jsonl import read_jsonl
 from sources.model import Corpus, Document, Entity, PartialDate, Statement
+from sources.parallel import in_parallel
 from sources.problems import Location, Problem, SourcesError, did_you_mean, display_path
 from sources.text import normalise
 from sources.yamlpos import Map, Seq, read_yaml
@@ -96,8 +100,11 @@ class _Checker:
         return v
 
 
-def load_sources(directory: Path, texts: Path | None = None) -> Corpus:
-    """Read and check `directory`; raise SourcesError listing every problem found."""
+def load_sources(directory: Path, texts: Path | None = None, workers: int | None = None) -> Corpus:
+    """Read and check `directory`; raise SourcesError listing every problem found.
+
+    Documents are read in `workers` processes at once (None: one per core for a big corpus, else one).
+    """
     schema = load_schema()
     check = _Checker(schema)
     directory = Path(directory)
@@ -105,19 +112,73 @@ def load_sources(directory: Path, texts: Path | None = None) -> Corpus:
         raise SourcesError([Problem(Location(display_path(directory)),
                                     "no such sources directory; pass --sources DIR")])
     entities = _read_registry(directory, check)
+    if texts is not None and not Path(texts).is_dir():
+        check.add(Location(display_path(texts)), "no such texts directory; pass --texts DIR")
+        texts = None
     # References are only checked against a registry that could be read; otherwise every id would be flagged.
-    registry_ok = not check.problems
-    documents, statements = _read_documents(directory / "documents", check)
+    registry = entities if not check.problems else None
+    paths = _document_files(directory / "documents")
+    parts = in_parallel(partial(_read_part, schema, registry, texts), _split(paths, _workers(paths, workers)))
+    documents: dict[str, Document] = {}
+    statements: list[Statement] = []
+    for part_documents, part_statements, problems in parts:
+        documents.update(part_documents)
+        statements += part_statements
+        check.problems += problems
     if not entities and not documents and not check.problems:
         check.add(Location(display_path(directory)),
                   "the sources directory is empty: it needs entities.yaml and documents/*.yaml (see sources/FORMAT.md)")
-    if registry_ok:
-        _check_references(entities, documents, statements, check)
-    if texts is not None:
-        _check_quotes(documents, statements, Path(texts), check)
     if check.problems:
         raise SourcesError(check.problems)
     return Corpus(entities=entities, documents=documents, statements=statements)
+
+
+def _document_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".jsonl"))
+
+
+PARALLEL_BYTES = 16 << 20
+"""Below this many bytes of documents (about 100,000 statements) one process reads them faster than two."""
+
+
+def _workers(paths: list[Path], workers: int | None) -> int:
+    if workers is not None:
+        return max(1, workers)
+    if not hasattr(os, "fork") or sum(p.stat().st_size for p in paths) < PARALLEL_BYTES:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _split(paths: list[Path], n: int) -> list[list[Path]]:
+    """`n` runs of consecutive files of about equal size. A cut never falls between files of one
+    name (x.yaml, x.jsonl), so that each part sees every duplicate document id it must report."""
+    if n <= 1 or len(paths) < 2:
+        return [paths]
+    sizes = [p.stat().st_size for p in paths]
+    total, parts, current, done = sum(sizes), [], [], 0
+    for i, (path, size) in enumerate(zip(paths, sizes)):
+        current.append(path)
+        done += size
+        last = i + 1 == len(paths)
+        if not last and paths[i + 1].stem != path.stem and done >= total * (len(parts) + 1) / n:
+            parts.append(current)
+            current = []
+    parts.append(current)
+    return parts
+
+
+def _read_part(schema: Schema, entities: dict[str, Entity] | None, texts: Path | None,
+               paths: list[Path]) -> tuple[dict[str, Document], list[Statement], list[Problem]]:
+    """Read and check some of the document files: everything about a document is checked where it is read."""
+    check = _Checker(schema)
+    documents, statements = _read_documents(paths, check)
+    if entities is not None:
+        _check_references(entities, documents, statements, check)
+    if texts is not None:
+        _check_quotes(documents, statements, Path(texts), check)
+    return documents, statements, check.problems
 
 
 def _read_registry(directory: Path, check: _Checker) -> dict[str, Entity]:
@@ -198,13 +259,11 @@ def _url(data: Map, check: _Checker) -> str | None:
     return url
 
 
-def _read_documents(folder: Path, check: _Checker) -> tuple[dict[str, Document], list[Statement]]:
+def _read_documents(paths: list[Path], check: _Checker) -> tuple[dict[str, Document], list[Statement]]:
     documents: dict[str, Document] = {}
     statements: list[Statement] = []
-    if not folder.is_dir():
-        return documents, statements
     kinds = check.schema.document_kinds()
-    for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".jsonl")):
+    for path in paths:
         data = _read_document_file(path, check)
         if data is None:
             continue
@@ -318,9 +377,10 @@ def _read_statement(item, where: Location, doc: Document, check: _Checker) -> St
     if not ok:
         return None
     check.remember(item)
+    # ids recur across a corpus: one string each keeps memory down and pickles short
     return Statement(
-        document=doc.id, subject=subject, predicate=predicate, quote=quote,
-        object=obj, value=value if obj is None else None, date=date,
+        document=doc.id, subject=sys.intern(subject), predicate=sys.intern(predicate), quote=quote,
+        object=sys.intern(obj) if obj is not None else None, value=value if obj is None else None, date=date,
         role=check.text(item, "role", "a statement"),
         according_to=check.text(item, "according_to", "a statement"),
         confidence=float(confidence), location=item.location,
@@ -367,9 +427,6 @@ def _check_references(entities, documents, statements, check: _Checker) -> None:
 
 
 def _check_quotes(documents, statements, texts: Path, check: _Checker) -> None:
-    if not texts.is_dir():
-        check.add(Location(display_path(texts)), "no such texts directory; pass --texts DIR")
-        return
     normalised: dict[str, str | None] = {}
     for doc in documents.values():
         if doc.text is None:

@@ -98,6 +98,12 @@ class Statement:
         target = self.object if self.object is not None else f"{type(self.value).__name__}:{self.value}"
         return (self.subject, self.predicate, target, self.role or "", self.according_to or "")
 
+    def __reduce__(self):
+        # Pickled as its fields, rebuilt by one call: the slots' default way is field by field, and a
+        # process reading half of a big corpus sends its statements back pickled.
+        return (Statement, (self.document, self.subject, self.predicate, self.quote, self.object, self.value,
+                            self.date, self.role, self.according_to, self.confidence, self.location))
+
 
 @dataclass
 class Corpus:
