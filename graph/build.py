@@ -57,6 +57,9 @@ def counts(corpus: Corpus, claims: dict | None = None) -> dict:
         "statements": len(corpus.statements),
         "claims": len(claims),
         "corroborated_claims": sum(1 for g in claims.values() if len({s.document for s in g}) > 1),
+        # the nodes of the network (graph.network.project): entities at either end of a link between two;
+        # a view can refuse a network too big to draw before it projects it
+        "linked_entities": len({e for s in corpus.statements if s.object is not None for e in (s.subject, s.object)}),
         "entities_by_type": dict(sorted(Counter(e.type for e in corpus.entities.values()).items())),
     }
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph.errors import UserError
-from graph.writers import write_text_atomic
+from graph.writers import MANIFEST, write_text_atomic
 from ontology import NS
 from ontology.schema import load_schema
 from sources.model import PartialDate
@@ -444,13 +444,26 @@ def html(V: nx.MultiDiGraph, ev: dict, values: dict, *, size_by: str = "degree",
     return render(page_data(V, ev, values, size_by=size_by, title=title))
 
 
-def check_limit(V: nx.MultiDiGraph, max_nodes: int | None) -> None:
-    n = V.number_of_nodes()
-    if max_nodes is not None and n > max_nodes:
+def check_limit(view: nx.MultiDiGraph | Path, max_nodes: int | None) -> None:
+    """ViewError past `max_nodes`; `view` is the chosen network, or a build whose whole network it is."""
+    if max_nodes is None:
+        return
+    if isinstance(view, Path):
+        n = _counts(view).get("linked_entities", 0)  # builds before this count: checked once projected
+    else:
+        n = view.number_of_nodes()
+    if n > max_nodes:
         raise ViewError(
             f"the view would have {n:,} entities, over the limit of {max_nodes:,} (--max-nodes): past it a browser "
             "takes too long to lay the network out; narrow it with --focus NAME (and --depth N), --type T "
             "or --from/--to DATE")
+
+
+def _counts(build_dir: Path) -> dict:
+    try:
+        return json.loads((build_dir / MANIFEST).read_text(encoding="utf-8")).get("counts", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 def parse_date(text: str | None, end: bool = False) -> dt.date | None:
@@ -495,6 +508,8 @@ def write_view(build_dir: Path, out: Path, *, focus: str | None = None, depth: i
     if out.is_dir():
         raise ViewError(f"{out} is a directory; give a file name with --out, e.g. --out view.html")
     store = open_store(Path(build_dir))
+    if not (focus or types or start or end):  # the whole network: the build counted its nodes
+        check_limit(Path(build_dir), max_nodes)
     G = project(store, date_from=start, date_to=end)
     V = select_view(G, focus=focus, depth=depth, types=types)
     check_limit(V, max_nodes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -124,6 +125,22 @@ def test_size_limit_suggests_focus_or_type(small_build, tmp_path):
     assert r.exit_code == 1 and "--focus" in r.output and "--type" in r.output
     assert not (tmp_path / "v.html").exists()
     assert MAX_NODES == 2000
+
+
+def test_the_whole_network_is_refused_from_the_builds_count_before_it_is_projected(
+        small_build, bundled_build, tmp_path, monkeypatch):
+    import graph.network
+
+    for build in (small_build, bundled_build):
+        counted = json.loads((build / "manifest.json").read_text(encoding="utf-8"))["counts"]["linked_entities"]
+        assert counted == load_network(build).number_of_nodes()
+
+    def project(*args, **kwargs):
+        raise AssertionError("projected a network the build's count already refuses")
+
+    monkeypatch.setattr(graph.network, "project", project)
+    with pytest.raises(ViewError, match="the view would have 6 entities, over the limit of 5"):
+        write_view(small_build, tmp_path / "v.html", max_nodes=5)
 
 
 def test_no_build_is_one_clear_message(tmp_path):
