@@ -15,8 +15,8 @@ from graph.extract.ner import (
     EVENT_HEADS, GROUP_NOUNS, NUMBER_WORDS, QUANTITY_WORDS, EventIndex, GroupIndex, Mention, Registry, load_model,
     make_ruler, name_words, new_type, norm, slug, stem)
 from graph.extract.relations import (
-    NO_NAME_RE, ONE_NAME_WORDS, PRONOUNS, SAY, TITLES, TRIGGER_WORDS, TYPE_NOUNS, EventSlot, Found, PhraseSlot,
-    extract_relations, sent_of, sents_of, text_of, trigger_words)
+    APPOS_RE, NO_NAME_RE, ONE_NAME_WORDS, PRONOUNS, SAY, TITLES, TRIGGER_WORDS, TYPE_NOUNS, EventSlot, Found,
+    PhraseSlot, extract_relations, sent_of, sents_of, text_of, trigger_words)
 from sources.model import PartialDate
 
 # Sentence ends: a full stop, question or exclamation mark (and closing quotes) before a capital, a quote or
@@ -175,7 +175,11 @@ class Extractor:
         if relation is None or f.subject is None:
             return None
         date = None
-        if f.predicate in EVENT_PREDICATES and f.date_token is not None:
+        if f.predicate in EVENT_PREDICATES and f.extra.get("date_text"):
+            # a day of a list the rule read ("hearings on 3 May, 10 May and 17 May")
+            date = resolve_date(f.extra["date_text"], doc_date, f.trigger is not None and any(
+                c.lower_ in ("will", "shall") for c in f.trigger.children))
+        elif f.predicate in EVENT_PREDICATES and f.date_token is not None:
             date = _date_of(f.date_token, doc_date)
         subj = self._entity(f.subject, state, date)
         if subj is None:
@@ -401,8 +405,10 @@ def _worth_parsing(body: str, a: int, b: int, doc, guessed: int = 0) -> bool:
         return True
     words = _words(doc)
     names = len({e.text for e in doc.ents if e.label_ != "DATE"} | set(_PRONOUN_RE.findall(text_of(doc)))) + guessed
-    if names >= 2:
-        return not words.isdisjoint(TRIGGER_WORDS)
+    if names >= 2 and not words.isdisjoint(TRIGGER_WORDS):
+        return True
+    if names >= 1 and APPOS_RE.search(body, a, b):
+        return True  # "X, a human rights lawyer, ...": a description
     return names == 1 and not words.isdisjoint(ONE_NAME_WORDS)
 
 
@@ -671,6 +677,8 @@ class _State:
                 return [table[tok.i]]
             for c in tok.children:
                 if c.dep_ == "appos" and c.i in table:
+                    if tok.lower_ in GROUP_NOUNS and table[c.i].type not in ("Person", "PersonGroup"):
+                        continue  # "journalists of the newspaper X": the parser's apposition, not the same thing
                     return [table[c.i]]
             if tok.lower_ in CATEGORY_NOUNS:
                 # "Correctional Center 3 prison", "the CNRP party": a name followed by what it is
@@ -697,7 +705,8 @@ class _State:
                   and not any(c.dep_ in ("compound", "poss", "nmod") or c.ent_type_ for c in tok.children)):
                 # "the regional director also urged ...": the person last named, within a few paragraphs
                 out = self._last("Person", off + tok.idx, table, limit=1500, same_paragraph=False)
-            elif (not out and low in TYPE_NOUNS and (tok.i < 0 or any(c.lower_ == "the" for c in tok.children))
+            elif (not out and low in TYPE_NOUNS and (tok.i < 0 or any(c.lower_ == "the" for c in tok.children)
+                                                      or (low == "authorities" and not list(tok.children)))
                   and not any(c.dep_ in ("compound", "amod") and c.ent_type_ for c in tok.children)):
                 out = self._last(TYPE_NOUNS[low], off + tok.idx, table)
             elif not out and low in ("who", "which", "that") and tok.head.dep_ == "relcl":

@@ -30,6 +30,7 @@ def forms(*verbs: str) -> frozenset[str]:
 ARREST = forms("arrest")
 CHARGE = forms("charge", "indict")
 CONVICT = forms("convict")
+ACQUIT = forms("acquit/acquitted/acquitting/acquits")
 SENTENCE = forms("sentence", "jail")
 RELEASE = forms("release", "free/freed/freeing/frees")
 GRANT = forms("grant", "give/gave/given/gives")
@@ -46,6 +47,8 @@ TRY = forms("try/tried/tries/trying")
 LEAD = forms("lead/led/leads/leading", "head", "chair")
 ACCUSE = forms("accuse")
 DENY = forms("deny", "dismiss", "reject", "refute")
+CRITICISM_WORDS = {"criticism", "criticisms", "allegation", "allegations", "accusation", "accusations", "claim",
+                   "claims", "charge", "charges", "concerns", "complaints", "remarks", "comments", "findings"}
 DROP = forms("drop", "withdraw/withdrew/withdrawn/withdraws/withdrawing", "quash")
 SAY = forms("say/said/says/saying", "tell/told/tells/telling", "state", "claim", "allege", "add", "note",
             "announce", "write/wrote/written/writes", "report", "argue", "insist", "warn")
@@ -73,7 +76,8 @@ SAY_WORDS = SAY | ACCUSE
 PRONOUNS = {"he": "Person", "she": "Person", "him": "Person", "her": "Person", "his": "Person"}
 # "the party", "the court": a definite noun that names the last entity of its type.
 TYPE_NOUNS = {"party": "PoliticalParty", "court": "Court", "group": "NGO", "organisation": "NGO",
-              "organization": "NGO", "watchdog": "NGO", "ministry": "GovernmentBody", "government": "GovernmentBody"}
+              "organization": "NGO", "watchdog": "NGO", "ministry": "GovernmentBody", "government": "GovernmentBody",
+              "authorities": "GovernmentBody"}
 
 STOP_WORDS = forms("stop", "end", "cease", "halt", "misuse", "abuse", "harass", "persecute", "repress", "intimidate")
 """What a speaker demands someone stop, or accuses them of doing: criticism of them."""
@@ -82,7 +86,7 @@ TRIGGERS = (ARREST | CHARGE | CONVICT | SENTENCE | RELEASE | GRANT | PARDON | DI
             | DEMAND | HOLD | SEND | TRY | LEAD | ACCUSE | DENY | TITLES
             | {"dissolution", "release", "exile", "exiled", "self-exiled", "guilty", "bail", "pardon",
                "carries", "carry", "carried", "carrying", "punishable", "faces", "face", "facing", "trial",
-               "article", "articles"}
+               "article", "articles", "capital", "freeing"}
             | {t + "s" for t in TITLES} | set(EVENT_HEADS)
             | forms("arrive", "face", "start", "open", "begin/began/begun")
             | {"cannot", "can't", "allowed", "permitted"} | STOP_WORDS)
@@ -108,15 +112,18 @@ def trigger_words(sentence: str) -> frozenset[str]:
 
 
 ONE_NAME_TRIGGERS = (ARREST | CHARGE | CONVICT | SENTENCE | RELEASE | PARDON | BAN | HOLD | SEND
-                     | {"bail", "exile", "exiled", "self-exiled", "guilty", "should", "must", "cannot", "can't"}
+                     | {"bail", "exile", "exiled", "self-exiled", "guilty", "should", "must", "cannot", "can't",
+                        "freeing", "entry"}
                      | set(EVENT_HEADS) | forms("face") | STOP_WORDS)
 ONE_NAME_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(t) for t in ONE_NAME_TRIGGERS), key=len, reverse=True))
                          + r")\b|,\s\d{2},|\d{2}-year-old", re.I)
 """Relations that need only one name in the sentence (the other side is an event, a charge or an activity)."""
 TRIGGER_WORDS = frozenset(t.lower() for t in TRIGGERS) | {"<age>"}
 ONE_NAME_WORDS = frozenset(t.lower() for t in ONE_NAME_TRIGGERS) | {"<age>"}
+APPOS_RE = re.compile(r"[,—–]\s*(?:an?|one of the)\s+\w")
+"""An indefinite apposition after a name ("X, a human rights lawyer, ..."): a description worth a parse."""
 NO_NAME_RE = re.compile(r"\b(?:carr(?:y|ies|ied|ying)|punishable|faces?|facing)\b[^.]{0,60}\byears?\b|"
-                        r"\bArticle\s+\d|\bthe\s+\d{2}-year-old", re.I)
+                        r"\bArticles?\s+\d|\bthe\s+\d{2}-year-old", re.I)
 """Penalties and law articles belong to a charge, which needs no name; "the 65-year-old" names someone earlier."""
 
 
@@ -218,8 +225,10 @@ def subject_of(verb, passive: bool):
             tok = tok.head
             seen += 1
             continue
-        if tok.dep_ == "advcl" and passive is False:
-            return None
+        if tok.dep_ == "pcomp" and tok.head.lower_ == "as" and not passive and tok.head.head.tag_.startswith("VB"):
+            # "AP quoted X as telling the forum", "described X as leading the protest": X does it
+            objs = children(tok.head.head, {"dobj"})
+            return objs[0] if objs else None
         return None
     return None
 
@@ -317,7 +326,9 @@ def charge_phrase(tok) -> PhraseSlot | None:
             tok = parts[-1]
         else:
             return None
-    words = [t for t in tok.subtree if t.dep_ not in ("det", "punct", "cc", "predet", "poss", "case")
+    others = {x.i for c in tok.children if c.dep_ in ("conj", "cc") for x in c.subtree}  # "A and B": two charges
+    words = [t for t in tok.subtree if t.i not in others
+             and t.dep_ not in ("det", "punct", "cc", "predet", "poss", "case")
              and t.lower_ not in ("charge", "charges", "politically", "motivated", "trumped-up", "other", "all")]
     words = [t for t in words if t.ent_type_ not in ("DATE", "LAW", "CARDINAL")]
     # Keep the noun phrase: stop at a relative clause or a following preposition that adds circumstance.
@@ -333,6 +344,25 @@ def charge_phrase(tok) -> PhraseSlot | None:
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
     text = text_of(tok.doc)[start:end]
     return PhraseSlot("Charge", text, start, end, False)
+
+
+CHARGE_NOUNS = {"charge", "charges", "count", "counts"}
+
+
+def charge_phrases(tok) -> list[PhraseSlot]:
+    """Every charge a token names, one for each coordinated phrase: 'incitement and conspiracy', 'charges of
+    treason and espionage', '“plotting”, “incitement” and “criminal attempt”'."""
+    base = tok
+    if tok.lower_ in CHARGE_NOUNS and not quoted_after(tok):
+        inner = follow(tok, ["prep=of|including", "pobj"])
+        if inner:
+            base = inner[0]
+    out = []
+    for t in [base, *base.conjuncts]:
+        ph = charge_phrase(t)
+        if ph is not None and all((ph.start, ph.end) != (o.start, o.end) for o in out):
+            out.append(ph)
+    return out
 
 
 def activity_phrase(tok) -> PhraseSlot | None:
@@ -369,10 +399,18 @@ def extract_relations(sent, resolve, speaker=None):
             # "X's transfer to house arrest", "the release of X from pre-trial detention"
             found += _detention_rules(tok, _mentions(resolve, children(tok, {"poss"}) + follow(tok, [
                 "prep=of", "pobj"]), PEOPLE), 1.0, resolve)
+        if low == "freeing" and (tok.tag_.startswith("NN") or tok.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj")):
+            found += _freeing(tok, resolve)
         if low in ("release", "dissolution", "exile", "bail"):
             found += _noun_rules(tok, low, resolve)
         if low in EVENT_HEADS:
             found += _event_roles(tok, resolve)
+        if (low in EVENT_HEADS or low in ("cases", "case")) and tok.tag_.startswith("NN"):
+            found += _epithet(tok, resolve)
+        if low == "subject" and tok.dep_ in ("acomp", "amod", "oprd"):
+            found += _subject_to_charges(tok, resolve)
+        if low == "capital" and tok.tag_ == "NN":
+            found += _capital(tok, resolve)
         if low == "based" and tok.dep_ == "amod":
             found += _located(tok, resolve)
         if tok.ent_type_ in ("FAC", "LOC") or low in CATEGORY_PLACES:
@@ -382,12 +420,16 @@ def extract_relations(sent, resolve, speaker=None):
             found += _criticism(tok, low, resolve)
         if tok.tag_ == "VB" and _forbidden(tok):
             found += _restriction(tok, resolve)
+        if tok.dep_ == "appos" and tok.tag_.startswith("NN"):
+            found += _description(tok, resolve)
         if tok.dep_ in ("attr", "acomp") and tok.head.lower_ in ("is", "are", "was", "were", "be", "been"):
             found += _called_so(tok, resolve)
         if low in ("carries", "carry", "carried", "carrying", "punishable", "faces", "face", "facing"):
             found += _penalty_rules(tok, resolve)
         if low in ("article", "articles") and tok.text[0].isupper():
             found += _law_article_rules(tok, resolve)
+        if low == "articles" and tok.text[0].isupper():
+            found += _law_articles_respectively(tok)
         if tok.like_num and tok.dep_ in ("appos", "amod", "npadvmod") and tok.text.isdigit():
             found += _age_rules(tok, resolve)
         if low.endswith("year-old") and tok.text[:2].isdigit():
@@ -451,7 +493,29 @@ def _trial_rules(v, agent, resolve, hedge) -> list[Found]:
             hearing = EventSlot("Hearing", m, True)
             out += [Found("triedBy", hearing, c, confidence=conf, trigger=v, date_token=v) for c in courts]
             out.append(Found("partOf", hearing, trial, confidence=conf, trigger=v, date_token=v))
+            # "hearings ... on four dates: 14 January, 22 January and 4 March": the registry's hearing of each day
+            for day in _listed_dates(v) if s.lower_ == "hearings" else []:
+                out += [Found("triedBy", hearing, c, confidence=conf, trigger=v, extra={"date_text": day})
+                        for c in courts]
+                out.append(Found("partOf", hearing, trial, confidence=conf, trigger=v, extra={"date_text": day}))
     return out
+
+
+_DAY_LIST = re.compile(r"\b(?:on|dates?)\s*:?\s*((?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2})"
+                       r"(?:\s*(?:,|and|,\s*and)\s*(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2}))+)")
+
+
+def _listed_dates(v) -> list[str]:
+    """The days of a list after the verb's "on" or "dates:" ("on 3 and 10 May" is not read; "on 3 May, 10 May and
+    17 May" and "across four dates: 14 January, 22 January and 4 March" are), as written."""
+    sent = sent_of(v)
+    text = text_of(v.doc)[v.idx:sent.end_char]
+    m = _DAY_LIST.search(text)
+    if m is None:
+        return []
+    from graph.extract.dates import find_dates
+
+    return [m.group(1)[a:b] for a, b in find_dates(m.group(1))]
 
 
 DETENTION_WORDS = {"detention", "custody", "arrest", "confinement", "prison", "jail"}
@@ -479,7 +543,9 @@ def _detention_rules(v, who, hedge, resolve) -> list[Found]:
 PARTICIPATORY = {"Protest", "Election", "ReturnAttempt", "Event"}
 TARGETED = {"Dissolution", "Ban", "Detention", "Crackdown"}
 """Events whose target has no relation of its own (unlike arrestedOn, sentencedTo, pardonedBy): `targetOf`."""
-ATTEND = forms("attend", "join", "participate")
+ATTEND = forms("attend", "join", "participate", "address", "tell/told/tells/telling")
+CONTEST = forms("win/won/wins/winning", "lose/lost/loses/losing", "contest", "boycott")
+"""What a party or a candidate does in an election: taking part in it."""
 CARRY_OUT = forms("undertake/undertook/undertaken/undertakes/undertaking", "launch", "conduct", "organise", "organize",
                   "stage", "wage", "make/made/makes/making", "issue", "publish")
 SERVE = forms("serve", "receive", "get/got/gets/getting", "hand/handed")
@@ -531,9 +597,13 @@ def _event_roles(tok, resolve) -> list[Found]:
                 doers += _mentions(resolve, [speaker], AGENTS) or _mentions(
                     resolve, children(speaker, {"compound", "poss"}) if speaker.lower_ in TITLES else [], ORGS)
     head = tok.head
+    as_object = tok.dep_ == "dobj"
+    if tok.dep_ == "appos" and head.dep_ == "dobj":
+        # "X launched Y, a new webpage": the apposition names the object of the verb
+        head, as_object = head.head, True
     # "X will attend the rally" names a registry event all the same; other hedges and negations do not count
     planned = head.lower_ in ATTEND and any(c.lower_ in ("will", "would") for c in head.children)
-    if tok.dep_ == "dobj" and head.lower_ in ATTEND | CARRY_OUT and (planned or not not_a_fact(head)):
+    if as_object and head.lower_ in ATTEND | CARRY_OUT and (planned or not not_a_fact(head)):
         subj = _mentions(resolve, [subject_of(head, False)] if subject_of(head, False) is not None else [], AGENTS)
         (participants if head.lower_ in ATTEND else doers).extend(subj)
     # "convicted for their role in EVENT" (the "in" on the noun, or on the verb that has "for their role")
@@ -558,12 +628,53 @@ def _event_roles(tok, resolve) -> list[Found]:
             ph = charge_phrase(c)
             if ph:
                 out.extend(Found("convictedOf", m, ph, confidence=0.75, trigger=tok, date_token=tok) for m in who)
+    if kind == "Election":
+        participants += _contestants(tok, resolve)
+    if kind in TARGETED:
+        targets += _victims(tok, resolve)
     add("participantIn", participants, [ev])
     if kind in TARGETED:
         add("targetOf", targets, [ev])
     add("carriedOutBy", [ev], doers)
     # the first place only: "a demonstration at Freedom Park in the capital" took place at the park
     add("tookPlaceIn", [ev], _mentions(resolve, follow(tok, ["prep=in|at", "pobj"]), {"Place", "Prison"})[:1])
+    return out
+
+
+VICTIM_WORDS = {"victim", "victims", "target", "targets", "scapegoat", "scapegoats", "casualty", "casualties"}
+BEFALL = ARREST | CHARGE | HOLD | SENTENCE | forms("target", "detain", "imprison", "prosecute", "sweep/swept")
+
+
+def _victims(tok, resolve) -> list:
+    """'X was a victim of the crackdown', 'X was a scapegoat in Y's crackdown', 'X was arrested in the
+    crackdown': X was its target."""
+    if tok.dep_ != "pobj" or tok.head.lower_ not in ("in", "of", "during"):
+        return []
+    h = tok.head.head
+    if h.lower_ in VICTIM_WORDS and h.dep_ == "attr" and not not_a_fact(h.head):
+        return _mentions(resolve, children(h.head, {"nsubj"}), AGENTS)
+    if any(a.lower_ in VICTIM_WORDS for a in children(h, {"attr"})) and not not_a_fact(h):
+        return _mentions(resolve, children(h, {"nsubj"}), AGENTS)  # the parser hangs "in ..." on "was"
+    if h.tag_ == "VBN" and h.lower_ in BEFALL and is_passive(h) and not not_a_fact(h):
+        s_ = subject_of(h, True)
+        return _mentions(resolve, [s_] if s_ is not None else [], AGENTS)
+    return []
+
+
+def _contestants(tok, resolve) -> list:
+    """'X won 41 seats in the election', 'X boycotted the vote', 'the elections in which X won every seat'."""
+    verb = tok.head
+    while verb.dep_ in ("prep", "pobj", "dobj") and not verb.tag_.startswith("VB") and verb.head.i != verb.i:
+        verb = verb.head
+    verbs = [verb] if verb.tag_.startswith("VB") and tok.dep_ in ("dobj", "pobj") else []
+    # "the elections in which his party won": the clause's "in which" stands for the election
+    verbs += [r for r in children(tok, {"relcl"}) if any(w.lower_ == "which" for p in follow(r, ["prep=in"])
+                                                          for w in p.children)]
+    out = []
+    for v in verbs:
+        if v.lower_ in CONTEST and not not_a_fact(v):
+            s_ = subject_of(v, False)
+            out += _mentions(resolve, [s_] if s_ is not None else [], {"Person", "PoliticalParty", "Organization"})
     return out
 
 
@@ -603,6 +714,12 @@ def _structure(kind, targets, agents, conf, trigger, words=frozenset()) -> list[
     return out
 
 
+def _verdict(who, courts, conf, trigger) -> list[Found]:
+    """'The court convicted X', 'X was acquitted by the court': the registry's verdict on X was the court's."""
+    return [Found("carriedOutBy", EventSlot("Verdict", m, True), c, confidence=conf, trigger=trigger,
+                  date_token=trigger) for m in who for c in courts]
+
+
 def _pairs(pred, subjects, objects, conf, trigger, **kw):
     return [Found(pred, s, o, confidence=conf, trigger=trigger, date_token=trigger, **kw)
             for s in subjects for o in objects if s != o]
@@ -627,7 +744,7 @@ LIVE = frozenset({"live", "lives", "lived", "living", "remain", "remains", "rema
 FLEE = frozenset({"exiled", "fled", "flee", "flees", "fleeing"})
 VERB_TRIGGERS = (ARREST | CHARGE | CONVICT | SENTENCE | RELEASE | GRANT | PARDON | DISSOLVE | BAN | CONDEMN | HOLD
                  | SEND | TRY | LEAD | ACCUSE | DENY | CALL | DEMAND | DROP | STAND | LIVE | FLEE
-                 | forms("describe", "label", "brand", "term") | OPEN_TRIAL | FACE | ARRIVE)
+                 | forms("describe", "label", "brand", "term") | OPEN_TRIAL | FACE | ARRIVE | ACQUIT)
 
 
 def _verb_rules(v, low, resolve) -> list[Found]:
@@ -659,25 +776,28 @@ def _verb_rules(v, low, resolve) -> list[Found]:
                       date_token=v) for m in who for p in places]
         # "arrested on treason charges"
         for c in follow(v, ["prep=on|for", "pobj"]):
-            ph = charge_phrase(c)
-            if ph:
+            for ph in charge_phrases(c):
                 out += [Found("chargedWith", m, ph, confidence=0.75 * hedge, trigger=v) for m in who]
     elif low in CHARGE:
         who = subjects if passive else _mentions(resolve, dobj, PEOPLE)
         for c in follow(v, ["prep=with", "pobj|pcomp"]) + follow(v, ["prep=with"]):
-            ph = charge_phrase(c)
-            if ph:
+            phs = charge_phrases(c)
+            for ph in phs:
                 out += [Found("chargedWith", m, ph, confidence=0.85 * hedge, trigger=v, date_token=v) for m in who]
+            if phs:
                 break
     elif low in CONVICT:
         who = subjects if passive else _mentions(resolve, dobj, PEOPLE)
         for c in follow(v, ["prep=of|for", "pobj|pcomp"]):
-            ph = charge_phrase(c)
-            if ph:
+            for ph in charge_phrases(c):
                 out += [Found("convictedOf", m, ph, confidence=0.85 * hedge, trigger=v, date_token=v) for m in who]
+        courts = _mentions(resolve, agent, {"Court"})
         if not passive:
-            courts = _mentions(resolve, agent, {"Court"})
             out += _pairs("triedBy", who, courts, 0.7 * hedge, v)
+        out += _verdict(who, courts, 0.8 * hedge, v)
+    elif low in ACQUIT:
+        who = subjects if passive else _mentions(resolve, dobj, PEOPLE)
+        out += _verdict(who, _mentions(resolve, agent, {"Court"}), 0.8 * hedge, v)
     elif low in SENTENCE and low not in ("jail", "jails", "jailed", "jailing"):
         who = subjects if passive else _mentions(resolve, dobj, PEOPLE)
         if follow(v, ["prep=to", "pobj"]):
@@ -752,9 +872,31 @@ def _verb_rules(v, low, resolve) -> list[Found]:
         accused = subjects if passive else _mentions(resolve, dobj, AGENTS)
         accusers = _mentions(resolve, agent, AGENTS)
         out += _pairs("accusedBy", accused, accusers, 0.75 * hedge, v)
+    elif low in DENY and passive:
+        # "X was denied entry into Y": X is banned from entering Y (the registry's activity only)
+        for e in children(v, {"dobj"}):
+            if e.lower_ == "entry":
+                for y in follow(e, ["prep=into|to", "pobj"]):
+                    ph = PhraseSlot("Activity", f"entering {y.text}", y.idx, y.idx + len(y.text), False, True)
+                    out += [Found("bannedFrom", m, ph, confidence=0.75 * hedge, trigger=v, date_token=v)
+                            for m in _mentions(resolve, [subj] if subj is not None else [], PEOPLE)]
     elif low in DENY and not passive:
         denier = _mentions(resolve, agent, AGENTS)
         critics = _mentions(resolve, follow(v, ["dobj", "poss"]), AGENTS)
+        # "rejected criticism by Y", "dismissed accusations from Y"
+        critics += [m for m in _mentions(resolve, follow(v, [f"dobj={'|'.join(sorted(CRITICISM_WORDS))}",
+                                                          "prep=by|from", "pobj"]), AGENTS) if m not in critics]
+        if v.dep_ == "relcl" and v.head.lower_ in CRITICISM_WORDS and v.head.head.lower_ in ACCUSE:
+            # "X accused Y of plotting, an allegation Y denies": Y rejects X's criticism
+            accuser = v.head.head
+            critics += _mentions(resolve, children(accuser, {"nsubj"}), AGENTS)
+            denier = denier or _mentions(resolve, children(accuser, {"dobj"}), AGENTS)
+        if not critics:
+            # "denied the report's allegations": the organisation whose report it is, the last one named
+            doc_words = [p for d in children(v, {"dobj"}) if d.lower_ in CRITICISM_WORDS
+                         for p in children(d, {"poss"}) if p.lower_ in DOCUMENT_WORDS
+                         and any(c.lower_ == "the" for c in p.children)]
+            critics = [m for d in doc_words for m in resolve(_Stand("group", d)) if m.type == "NGO"]
         out += _pairs("rejectsCriticismBy", denier, critics, 0.7 * hedge, v)
     if low in CALL or low in DEMAND:
         out += _call_rules(v, low, agent, resolve)
@@ -771,8 +913,7 @@ def _verb_rules(v, low, resolve) -> list[Found]:
     if low in FACE:
         # "X, who faces charges of espionage", "X is facing treason charges"
         for c in children(v, {"dobj"}):
-            ph = charge_phrase(c) if c.lower_ in ("charge", "charges", "count", "counts") else None
-            if ph:
+            for ph in charge_phrases(c) if c.lower_ in CHARGE_NOUNS else []:
                 out += [Found("chargedWith", m, ph, confidence=0.75 * hedge, trigger=v, date_token=v)
                         for m in _mentions(resolve, agent, PEOPLE)]
     if low in SEND | RELEASE | forms("refuse") and not_a_fact(v) is False:
@@ -812,6 +953,32 @@ def _events(nouns, resolve) -> list:
     return out
 
 
+EVENT_VERBS = {**{w: "Dissolution" for w in DISSOLVE}, **{w: "Arrest" for w in ARREST},
+               **{w: "Ban" for w in BAN}, **{w: "Sentence" for w in SENTENCE if not w.startswith("jail")}}
+
+
+def _clause_event(tok, resolve) -> list:
+    """The registry's event a clause states, for a "which" the parser hung on a noun inside it: "the court ruled
+    to dissolve the party and annulled its members' mandates, which X called ...": the dissolution."""
+    verb, steps = tok, 0
+    while not verb.tag_.startswith("VB") and verb.dep_ in ("pobj", "prep", "dobj", "conj", "appos") and steps < 6:
+        verb, steps = verb.head, steps + 1
+    if not verb.tag_.startswith("VB"):
+        return []
+    verbs = [verb] + ([verb.head] if verb.dep_ == "conj" else [])
+    verbs += [x for v in list(verbs) for x in children(v, {"xcomp"})]
+    for v in verbs:
+        kind = EVENT_VERBS.get(v.lower_)
+        if kind is None or not_a_fact(v):
+            continue
+        passive = is_passive(v)
+        subj = subject_of(v, True) if passive else None
+        whom = _mentions(resolve, [subj] if subj is not None else [], AGENTS) if passive else _mentions(
+            resolve, children(v, {"dobj"}), AGENTS)
+        return [EventSlot(kind, m, True) for m in whom]
+    return []
+
+
 LABEL = forms("call", "describe", "label", "brand", "term", "denounce")
 # Words that make calling something names a condemnation: "called it a blatant act of political repression".
 CONDEMNING = {"repression", "persecution", "violation", "violations", "affront", "travesty", "outrage", "sham",
@@ -830,7 +997,7 @@ def _labelled(v, agent, resolve) -> list[Found]:
         if t.lower_ in ("which", "that") and v.dep_ == "relcl":
             # "the dissolution of the party by the court, which X called ...": only an event noun is taken as
             # what "which" stands for; the parser often attaches it to the nearest name instead.
-            named += _events([v.head], resolve)
+            named += _events([v.head], resolve) or _clause_event(v.head, resolve)
             continue
         named += _mentions(resolve, [t], AGENTS) + _events([t], resolve)
     return _pairs("condemnedBy", named, _mentions(resolve, agent, AGENTS), 0.75, v)
@@ -840,12 +1007,53 @@ CATEGORY_PLACES = {"prison", "jail", "park", "province", "district", "village", 
                    "street", "road", "temple", "pagoda", "market", "airport", "stadium", "university", "building"}
 
 
+def _subject_to_charges(tok, resolve) -> list[Found]:
+    """'X have been subject to charges including “treason” and “fraud”': X charged with each."""
+    verb = tok.head
+    s_ = subject_of(verb, False) or subject_of(verb, True)
+    if not verb.tag_.startswith("VB") or s_ is None or not_a_fact(verb):
+        return []
+    who = _mentions(resolve, [s_], PEOPLE)
+    return [Found("chargedWith", m, ph, confidence=0.75 * caution(verb), trigger=verb, date_token=verb)
+            for c in follow(tok, ["prep=to", "pobj"]) if c.lower_ in CHARGE_NOUNS for ph in charge_phrases(c)
+            for m in who]
+
+
+def _country(adjective: str, resolve):
+    """The registry's country a demonym names ("Nortian" -> "Nortia"), by its exact name only."""
+    if not hasattr(resolve, "lookup") or not adjective.endswith("n"):
+        return None
+    m = resolve.lookup(adjective[:-1])
+    return m if m is not None and m.type == "Place" and norm_text(m.text) == norm_text(adjective[:-1]) else None
+
+
+def norm_text(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def _capital(tok, resolve) -> list[Found]:
+    """'the Nortian capital Paris', 'Paris, the capital of Nortia': the city is in the country."""
+    cities = [m for m in _mentions(resolve, children(tok, {"appos"}), {"Place"}) if m.how != "coref"]
+    if tok.dep_ == "appos":
+        cities += [m for m in _mentions(resolve, [tok.head], {"Place"}) if m.how != "coref"]
+    if len(cities) != 1:
+        return []
+    countries = _mentions(resolve, follow(tok, ["prep=of", "pobj"]), {"Place"})
+    for c in children(tok, {"amod", "compound"}):
+        if c.ent_type_ in ("NORP", "GPE") or c.text[:1].isupper():
+            m = _country(c.text, resolve)
+            if m is not None:
+                countries.append(m)
+    return _pairs("locatedIn", cities, countries[:1], 0.75, tok)
+
+
 def _located(tok, resolve) -> list[Found]:
     """'the New York-based Human Rights Watch', 'Freedom Park in the capital Phnom Penh', 'X prison in Y
     province': where an organisation, a place or a prison is."""
     if tok.lower_ == "based":
         places = _mentions(resolve, children(tok, {"npadvmod", "compound", "nmod"}), {"Place"})
-        return _pairs("locatedIn", _mentions(resolve, [tok.head], ORGS), places, 0.75, tok)
+        org = tok.head.head if tok.head.dep_ == "appos" and not resolve(tok.head) else tok.head
+        return _pairs("locatedIn", _mentions(resolve, [org], ORGS), places, 0.75, tok)
     if tok.dep_ in ("compound", "nmod") or tok.i + 1 < len(tok.doc) and tok.nbor(1).dep_ == "compound" and \
             tok.nbor(1).head.i == tok.i:
         return []
@@ -865,7 +1073,9 @@ def _criticism(v, low, resolve) -> list[Found]:
     """Said by someone: "X must stop harassing critics", "X must end its repression", "X routinely misuses the
     courts": the speaker criticizes X. A country named as the doer is its government ("Nortia must end ...")."""
     if low in STOP:
-        if not any(c.lower_ in ("must", "should") for c in v.children) or any(c.dep_ == "neg" for c in v.children):
+        modal_on = [v, v.head] if v.dep_ == "conj" else [v]  # "must release X and end the harassment"
+        if not any(c.lower_ in ("must", "should") for t in modal_on for c in t.children) or any(
+                c.dep_ == "neg" for t in modal_on for c in t.children):
             return []
         if not any(w.lower_ in WRONGS for c in v.children if c.dep_ in ("dobj", "xcomp") for w in c.subtree):
             return []
@@ -877,8 +1087,23 @@ def _criticism(v, low, resolve) -> list[Found]:
             m = resolve.lookup(f"government of {m.text}") or resolve.lookup(f"{m.text} government")
         if m is not None and m.type in AGENTS:
             doers.append(m)
-    return [Found("criticizes", None, m, confidence=0.7, trigger=v, extra={"speaker_is_subject": True})
-            for m in doers]
+    out = [Found("criticizes", None, m, confidence=0.7, trigger=v, extra={"speaker_is_subject": True})
+           for m in doers]
+    if low in STOP:
+        out += _stopped_campaigns(v, doers, resolve, None)
+    return out
+
+
+def _stopped_campaigns(act, doers, resolve, according_to) -> list[Found]:
+    """'X must end its repression of dissent', 'urged X to put an end to the crackdown': a campaign of the
+    registry that X is told to stop is X's, as whoever demands it says."""
+    things = children(act, {"dobj"}) + follow(act, ["dobj=end|halt|stop", "prep=to", "pobj"])
+    if act.lower_ in ("put", "bring", "puts", "brings", "putting", "bringing", "brought"):
+        things += follow(act, ["prep=to", "pobj"])  # "put an end to X": the parser may hang "to X" on the verb
+    events = [m for t in things if t.lower_ not in ("end", "halt", "stop") for m in resolve(t)
+              if m.type == "Crackdown"]
+    return [Found("carriedOutBy", e, d, confidence=0.7, trigger=act, according_to=according_to,
+                  extra={"needs_speaker": True}) for e in events for d in doers]
 
 
 def _urged_to_stop(v, agent, resolve) -> list[Found]:
@@ -895,7 +1120,9 @@ def _urged_to_stop(v, agent, resolve) -> list[Found]:
                         m = resolve.lookup(f"government of {m.text}") or resolve.lookup(f"{m.text} government")
                     if m is not None and m.type in AGENTS:
                         targets.append(m)
-                out += _pairs("criticizes", _mentions(resolve, agent, AGENTS), targets, 0.75, v)
+                urgers = _mentions(resolve, agent, AGENTS)
+                out += _pairs("criticizes", urgers, targets, 0.75, v)
+                out += _stopped_campaigns(act, targets, resolve, urgers[0] if urgers else None)
     return out
 
 
@@ -929,6 +1156,62 @@ def _restriction(v, resolve) -> list[Found]:
         ph = PhraseSlot("Activity", text, start, end, False, known_only=True)
         out += [Found("bannedFrom", m, ph, confidence=0.75, trigger=v, date_token=v) for m in who]
     return out
+
+
+DESCRIBED = {"Person", "PersonGroup", "Organization", "PoliticalParty", "NGO", "GovernmentBody", "MediaOutlet",
+             "Court"}
+_DESCRIPTION_STOP = {"who", "which", "that", "whose", "where", "when"}
+_BREAKS = {",", ";", ":", "—", "–", "(", "-"}
+
+
+def _description(t, resolve) -> list[Found]:
+    """'X, an expert on regional politics, said', 'X—a prominent land activist—was freed': an indefinite
+    apposition describes X in the text's own words. Not when the apposition names an organisation (a post,
+    "a member of Y", is a relation the title rules read) or is a name itself."""
+    dets = [c for c in t.children if c.dep_ == "det"]
+    if not dets or dets[0].lower_ not in ("a", "an") or dets[0].i != t.left_edge.i:
+        return []
+    if t.ent_type_ or any(resolve(t)):
+        return []
+    whom = [m for m in resolve(t.head) if m.type in DESCRIBED and m.how in ("name", "alias", "acronym", "partial")]
+    if not whom:
+        return []
+    words = []
+    for w in t.subtree:
+        if w.i <= dets[0].i:
+            continue
+        if w.i > t.i and (w.lower_ in _DESCRIPTION_STOP or w.dep_ in ("relcl", "appos") or w.text in _BREAKS):
+            break
+        words.append(w)
+    while words and (words[-1].is_punct or words[-1].dep_ in ("cc", "prep")):
+        words.pop()
+    if not words or len(words) > 10 or words[-1].i < t.i:
+        return []
+    for w in words:
+        if w.i != t.i and any(m.type in ORGS for m in resolve(w) if m.how != "coref") and w.dep_ != "npadvmod":
+            return []  # "a spokesman for the party", "a member of Y": the title rules' relation, not a description
+    if t.lower_ in TITLES and any(w.ent_type_ in ("ORG", "NORP", "GPE") for w in words):
+        return []
+    text = text_of(t.doc)[words[0].idx:words[-1].idx + len(words[-1].text)]
+    return [Found("description", m, value=text, confidence=0.7, trigger=t) for m in whom[:1]]
+
+
+EPITHETS = {"sham", "unjust", "unfair", "arbitrary", "bogus", "baseless", "fabricated", "trumped-up", "farcical",
+            "politically-motivated", "unlawful", "illegal"}
+"""Adjectives that condemn the event they qualify ("sham elections", "politically motivated cases")."""
+
+
+def _epithet(tok, resolve) -> list[Found]:
+    """'..., arguing that the releases came after sham elections', Y said: an event of the registry qualified
+    as a sham, arbitrary or politically motivated is condemned by whoever says so; said by nobody (the
+    article's own words), nothing."""
+    mods = children(tok, {"amod", "compound", "nmod"})
+    if not any(m.lower_ in EPITHETS or (m.lower_ == "motivated" and any(c.lower_ == "politically"
+                                                                           for c in m.children)) for m in mods):
+        return []
+    named = [m for m in resolve(tok) if m.type in EVENT_TYPES or m.type == "LegalCase"]
+    return [Found("condemnedBy", m, None, confidence=0.65, trigger=tok, extra={"speaker_is_object": True})
+            for m in named]
 
 
 def _called_so(attr, resolve) -> list[Found]:
@@ -975,6 +1258,14 @@ def _demanded_release(v, resolve) -> list[Found]:
             for m in who]
 
 
+def _hyphenated_title(t):
+    """The first part of a post written with a hyphen ("vice" of "vice-president"), or None."""
+    doc = t.doc
+    if t.i >= 2 and doc[t.i - 1].text == "-" and f"{doc[t.i - 2].lower_}-{t.lower_}" in TITLES:
+        return doc[t.i - 2]
+    return None
+
+
 def _title_rules(t, resolve) -> list[Found]:
     """Posts: 'X, president of Y', 'Y President X', 'Y's director X', 'X is the spokesman for Y'."""
     low = t.lower_ if t.lower_ in TITLES else t.lower_[:-1]
@@ -1001,9 +1292,13 @@ def _title_rules(t, resolve) -> list[Found]:
         listed = bool(people)
     if not people:
         return []
+    # "vice-president", "secretary-general": the tokenizer splits the post, and the parser hangs "Y's" on its
+    # first part
+    split = _hyphenated_title(t)
     orgs = _mentions(resolve, follow(t, ["prep=of|for|at|with|in", "pobj"])
                      + follow(t, ["prep=for|of", "pcomp", "dobj"])
-                     + children(t, {"compound", "poss", "nmod"}),
+                     + children(t, {"compound", "poss", "nmod"})
+                     + (children(split, {"poss", "compound", "nmod"}) if split is not None else []),
                      ORGS - {"Prison"})
     # "Amnesty's director in the region" or "CNRP member" also reach the org through the title's own modifiers.
     for c in children(t, {"compound", "nmod", "amod"}):
@@ -1020,6 +1315,9 @@ def _title_rules(t, resolve) -> list[Found]:
     if not orgs:
         return []
     role = None if listed else title_role(t, orgs)
+    if split is not None:
+        low = f"{split.lower_}-{t.lower_}"
+        role = None if listed else low[:1].upper() + low[1:]
     out = []
     for o in orgs:
         if low in LEADER_TITLES or head_of_state:
@@ -1039,6 +1337,32 @@ def _title_rules(t, resolve) -> list[Found]:
             out.append(Found(pred, p, o, confidence=conf, trigger=t,
                              role=None if pred == "memberOf" else role))
     return out
+
+
+def _freeing(t, resolve) -> list[Found]:
+    """'the freeing by royal decree of X and three other campaigners': X released by the registry's release of
+    X (never a new event: the noun is too often a demand's object)."""
+    for a in [t, *t.ancestors]:
+        if a.lower_ in CALL | DEMAND | SAY_DEMAND or (a.tag_.startswith("VB") and not_a_fact(a)):
+            return []
+    # only a freeing the sentence tells as done: its subject, or what something followed or came after
+    told = t.dep_ in ("nsubj", "nsubjpass") or (t.dep_ == "dobj" and t.head.lower_ in SEQUENCE) or (
+        t.dep_ == "pobj" and t.head.lower_ in ("after", "since", "following"))
+    if not told:
+        return []
+    who = []
+    # "the freeing of X", "the freeing by royal decree of X" (the parser hangs "of X" on the decree)
+    for p in follow(t, ["prep=of", "pobj"]) + follow(t, ["prep=by", "pobj", "prep=of", "pobj"]):
+        who += [m for m in _mentions(resolve, [p], PEOPLE) if m not in who]
+    out = []
+    for m in who:
+        ev = EventSlot("Release", who[0], True)  # the release is named after the first of those freed
+        out.append(Found("releasedOn", m, ev, confidence=0.7, trigger=t, date_token=t))
+    return out
+
+
+SAY_DEMAND = forms("seek/sought/seeks/seeking", "want", "press")
+SEQUENCE = forms("follow", "precede", "trigger", "prompt")
 
 
 def _noun_rules(t, low, resolve) -> list[Found]:
@@ -1142,6 +1466,67 @@ def _law_article_rules(t, resolve) -> list[Found]:
     return [Found("lawArticle", charge, value=value, confidence=0.8, trigger=t)]
 
 
+_CODE_AFTER = re.compile(r"\s*of\s+(?:the\s+|\w+['’]s\s+)?((?:[A-Z][\w’'-]*\s+){0,3}(?:Code|Law|Constitution))\b")
+
+
+_LIST_GLUE = {",", "and", ";"}
+
+
+def _quoted_list_before(tok) -> list[PhraseSlot]:
+    """The quoted phrases listed right before a token ('“A”, “B” and “C” under ...'), in order; the list
+    ends at the first word outside quotes that is not a comma or "and"."""
+    doc, out, k = tok.doc, [], tok.i - 1
+    lo = sent_of(tok).start
+    while k >= lo:
+        if doc[k].text in _CLOSE_Q and doc[k].text != "'":
+            j = k - 1
+            while j >= lo and doc[j].text not in _OPEN_Q:
+                j -= 1
+            if j < lo or k - j < 2 or k - j > 12:
+                break
+            a, b = doc[j + 1], doc[k - 1]
+            text = text_of(doc)[a.idx:b.idx + len(b.text)].strip(" .,;")
+            out.append(PhraseSlot("Charge", text, a.idx, a.idx + len(text), True))
+            k = j - 1
+        elif doc[k].lower_ in _LIST_GLUE and out:
+            k -= 1
+        else:
+            break
+    return out[::-1] if len(out) >= 2 else []
+
+
+def _law_articles_respectively(t) -> list[Found]:
+    """'charged with A and B under Articles 217 and 312 of the Penal Code, respectively': the charges and the
+    articles paired in order; nothing unless the text says "respectively" and the two lists are equally long."""
+    sent = sent_of(t)
+    if t.i == 0 or t.doc[t.i - 1].lower_ != "under" or not any(w.lower_ == "respectively" for w in sent):
+        return []
+    numbers, k = [], t.i + 1
+    while k < sent.end and (t.doc[k].text.isdigit() or t.doc[k].lower_ in (",", "and")):
+        if t.doc[k].text.isdigit():
+            numbers.append(t.doc[k].text)
+        k += 1
+    text = text_of(t.doc)
+    m = _CODE_AFTER.match(text, t.doc[k - 1].idx + len(t.doc[k - 1].text)) if k > t.i + 1 else None
+    if len(numbers) < 2 or m is None:
+        return []
+    # the coordinated charges just before "under": the first conjunct and its conjuncts, in order
+    anchor = t.doc[t.i - 1].head
+    while anchor.dep_ == "conj" and anchor.head.i != anchor.i:
+        anchor = anchor.head
+    if anchor.tag_.startswith("VB"):
+        heads = follow(anchor, ["prep=with|of|for", "pobj"])
+        anchor = heads[0] if heads else anchor
+    charges = sorted(charge_phrases(anchor), key=lambda ph: ph.start)
+    if len(charges) != len(numbers):
+        charges = _quoted_list_before(t.doc[t.i - 1])  # the parser often breaks a list of quoted names
+    if len(charges) != len(numbers):
+        return []
+    code = m.group(1)
+    return [Found("lawArticle", ph, value=f"{code[:1].upper()}{code[1:]}, Article {n}", confidence=0.8, trigger=t)
+            for ph, n in zip(charges, numbers)]
+
+
 def _age_rules(t, resolve, years: int | None = None) -> list[Found]:
     """'Kem Sokha, 66, is ...' and 'the 65-year-old opposition chief' (the latter through coreference)."""
     if years is not None or t.lower_.endswith("year-old"):
@@ -1220,6 +1605,8 @@ def attribute(f: Found, resolve, speaker) -> None:
             head = cur.head if cur.dep_ != "ROOT" else cur
             if head.lower_ in SAY_WORDS:
                 subj = children(head, {"nsubj"})
+                if not subj and subject_of(head, False) is not None:
+                    subj = [subject_of(head, False)]  # "Y quoted X as saying that ...": X says it
                 ms = _mentions(resolve, subj, AGENTS) or _mentions(resolve, [
                     c for s_ in subj if s_.lower_ in DOCUMENT_WORDS for c in children(s_, {"compound", "poss"})],
                     AGENTS)  # "the Human Rights Watch report said": the organisation says it
@@ -1238,6 +1625,9 @@ def attribute(f: Found, resolve, speaker) -> None:
         cur = cur.head
     if said_by is None and speaker is not None and _in_quotes(tok):
         said_by = speaker
+    if f.extra.get("needs_speaker") and said_by is None and f.according_to is None:
+        f.extra["denied"] = True  # a demand nobody makes says nothing about anyone
+        return
     if f.extra.get("speaker_is_object"):
         f.object = said_by  # None when nobody says it: no candidate
         return
