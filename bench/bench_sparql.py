@@ -6,7 +6,9 @@
 
 Prints, per question, the rows, Oxigraph's median latency, rdflib's median latency and the ratio rdflib /
 Oxigraph, all measured in the same run. On a synthetic build the parameters are real values read from the
-build by queries (the most-connected person, court and party; the most frequent relation), never fixed names.
+build by queries: the worst case (the most-connected person, court and party; the most frequent relation),
+and, on Oxigraph only, the typical case: --sample parameter sets drawn at random (seeded) from the people,
+courts, parties and relations that claims name, each question's median and slowest over them.
 rdflib runs in a child process: queries that run past --rdflib-timeout are stopped and shown as '>T s', and
 graphs above --rdflib-max-quads are not loaded into rdflib at all (it needs about 1.3 kB of memory per quad).
 bench/run.py calls measure_questions() for each corpus size.
@@ -57,6 +59,32 @@ def pick_params(store) -> dict[str, str]:
     if "relation" in out:
         out["predicate"] = out["relation"]
     return out
+
+
+# What a user asks about, for the typical case: entities of the parameter's kind that claims name.
+_SAMPLE = {
+    "person": "SELECT DISTINCT ?x WHERE { ?x a rg:Person . FILTER EXISTS { GRAPH ?c { ?x ?p ?o } } }",
+    "court_name": "SELECT DISTINCT ?x WHERE { ?x a rg:Court . FILTER EXISTS { GRAPH ?c { ?d rg:triedBy ?x } } }",
+    "party": "SELECT DISTINCT ?x WHERE { ?x a rg:PoliticalParty . FILTER EXISTS { GRAPH ?c { ?m rg:memberOf ?x } } }",
+}
+
+
+def sample_params(store, k: int, seed: int = 0) -> list[dict[str, str]]:
+    """`k` sets of parameter values drawn at random (seeded, so every run asks the same) from the build:
+    people, courts and parties that claims name, and relations that claims use."""
+    import random
+
+    rng = random.Random(seed)
+    pools = {}
+    for key, query in _SAMPLE.items():
+        iris = sorted(r["x"] for r in select(store, query))
+        chosen = [rng.choice(iris) for _ in range(k)] if iris else []
+        pools[key] = [select(store, f"SELECT ?v WHERE {{ <{iri}> rdfs:label ?v }}")[0]["v"] for iri in chosen]
+    used = sorted(name for name in sparql.relation_names()
+                  if select(store, f"SELECT ?s WHERE {{ GRAPH ?c {{ ?s rg:{name} ?o }} }} LIMIT 1"))
+    pools["relation"] = [rng.choice(used) for _ in range(k)] if used else []
+    pools["actor"], pools["predicate"] = pools.get("person", []), pools["relation"]
+    return [{key: values[i] for key, values in pools.items() if values} for i in range(k)]
 
 
 def prepared_questions(params: dict | None) -> dict[str, str]:
@@ -157,7 +185,7 @@ def time_rdflib_all(nquads: Path, texts: dict[str, str], repeat: int, timeout: f
 
 def measure_questions(build_dir: Path, nquads: Path, repeat: int, rdflib_timeout: float, *,
                       params: dict | None = None, rdflib_max_quads: int = RDFLIB_MAX_QUADS,
-                      parse_timeout: float = PARSE_TIMEOUT) -> dict:
+                      parse_timeout: float = PARSE_TIMEOUT, sample: int = 0) -> dict:
     """Median latency of every named question on the build's store and on rdflib, with the ratio.
 
     Parameters
@@ -166,7 +194,10 @@ def measure_questions(build_dir: Path, nquads: Path, repeat: int, rdflib_timeout
     nquads : the N-Quads rdflib parses (normally build_dir / "graph.nq").
     repeat : timed runs per question and engine (after one warm-up run on Oxigraph).
     rdflib_timeout : seconds before an rdflib question is stopped.
-    params : parameter values; None picks real values from the build (see pick_params).
+    params : parameter values; None picks real values from the build (see pick_params): the worst case.
+    sample : also ask each question with this many parameter sets drawn from the build (sample_params),
+        on Oxigraph only: the typical case, as typical_ms (median), typical_max_ms, typical_rows (median)
+        and typical_asked (distinct parameter sets).
 
     Returns
     -------
@@ -180,6 +211,7 @@ def measure_questions(build_dir: Path, nquads: Path, repeat: int, rdflib_timeout
         params = pick_params(store)
     texts = prepared_questions(params)
     ox = {name: time_oxigraph(store, text, repeat) for name, text in texts.items()}
+    typical = _time_sampled(store, sample, repeat) if sample else {}
     del store
     if quads > rdflib_max_quads:
         load, rd, note = None, {}, f"not loaded into rdflib: {quads:,} quads > {rdflib_max_quads:,}"
@@ -195,8 +227,25 @@ def measure_questions(build_dir: Path, nquads: Path, repeat: int, rdflib_timeout
             "rdflib_timed_out": ran and rd_s is None,
             "ratio": None if rd_s is None else rd_s / max(ox_s, 1e-9),
             "ratio_at_least": rdflib_timeout / max(ox_s, 1e-9) if ran and rd_s is None else None,
+            **typical.get(name, {}),
         }
     return {"quads": quads, "params": params, "rdflib_load_s": load, "rdflib_note": note, "questions": out}
+
+
+def _time_sampled(store, k: int, repeat: int) -> dict[str, dict]:
+    """Each question over `k` sampled parameter sets: the median and the slowest of their median latencies.
+    A question without parameters of those kinds is asked once, with its defaults."""
+    asked: dict[str, dict[str, tuple[float, int]]] = {}
+    for params in sample_params(store, k):
+        for name, text in prepared_questions(params).items():
+            if text not in asked.setdefault(name, {}):
+                asked[name][text] = time_oxigraph(store, text, repeat)
+    out = {}
+    for name, runs in asked.items():
+        ms = [s * 1000 for s, _ in runs.values()]
+        out[name] = {"typical_ms": statistics.median(ms), "typical_max_ms": max(ms), "typical_asked": len(runs),
+                     "typical_rows": statistics.median(rows for _, rows in runs.values())}
+    return out
 
 
 def report(label: str, m: dict, rdflib_timeout: float) -> str:
@@ -205,7 +254,8 @@ def report(label: str, m: dict, rdflib_timeout: float) -> str:
              "parameters: " + (", ".join(f"{k}={v!r}" for k, v in sorted(m["params"].items())) or "defaults"),
              "rdflib load: " + (f"{m['rdflib_load_s']:.1f} s" if m["rdflib_load_s"] is not None else "-")
              + (f" ({m['rdflib_note']})" if m["rdflib_note"] else ""),
-             f"{'question':<24} {'rows':>6} {'oxigraph ms':>12} {'rdflib ms':>12} {'rdflib/oxigraph':>16}"]
+             f"{'question':<24} {'rows':>6} {'oxigraph ms':>12} {'rdflib ms':>12} {'rdflib/oxigraph':>16}"
+             + (f" {'typical ms (slowest), rows':>28}" if _sampled(m) else "")]
     ratios = []
     for name, q in m["questions"].items():
         if q["ratio"] is not None:
@@ -217,14 +267,21 @@ def report(label: str, m: dict, rdflib_timeout: float) -> str:
             rd, ratio = f">{rdflib_timeout:g} s", f">{q['ratio_at_least']:.0f}x"
         else:
             rd, ratio = "-", "-"
-        lines.append(f"{name:<24} {q['rows']:>6} {q['oxigraph_ms']:>12.1f} {rd:>12} {ratio:>16}")
-    ox = [q["oxigraph_ms"] for q in m["questions"].values()]
-    under = sum(1 for t in ox if t < 100)
-    lines.append(f"Oxigraph: median over the questions {statistics.median(ox):.1f} ms, slowest {max(ox):.1f} ms, "
-                 f"{under} of {len(ox)} under 100 ms")
+        typical = (f" {q['typical_ms']:>10.1f} ({q['typical_max_ms']:.0f}), {q['typical_rows']:g}"
+                   if "typical_ms" in q else "")
+        lines.append(f"{name:<24} {q['rows']:>6} {q['oxigraph_ms']:>12.1f} {rd:>12} {ratio:>16}{typical}")
+    for what, key in (("worst case", "oxigraph_ms"), ("typical", "typical_ms")):
+        ox = [q[key] for q in m["questions"].values() if key in q]
+        if ox:
+            lines.append(f"Oxigraph, {what}: median over the questions {statistics.median(ox):.1f} ms, slowest "
+                         f"{max(ox):.1f} ms, {sum(1 for t in ox if t < 100)} of {len(ox)} under 100 ms")
     if ratios:
         lines.append(f"median ratio over the questions rdflib finished: {statistics.median(ratios):.1f}x")
     return "\n".join(lines)
+
+
+def _sampled(m: dict) -> bool:
+    return any("typical_ms" in q for q in m["questions"].values())
 
 
 def main() -> None:
@@ -235,6 +292,8 @@ def main() -> None:
     ap.add_argument("--rdflib-timeout", type=float, default=15.0, help="seconds before an rdflib query is stopped")
     ap.add_argument("--rdflib-max-quads", type=int, default=RDFLIB_MAX_QUADS,
                     help="do not load rdflib above this many quads (default 3,000,000)")
+    ap.add_argument("--sample", type=int, default=10,
+                    help="on a synthetic build, also ask each question with this many sampled parameter sets")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     args = ap.parse_args()
     print(f"rightsgraph SPARQL benchmark: {len(sparql.questions())} named questions; median of {args.repeat} runs; "
@@ -251,7 +310,7 @@ def main() -> None:
             build_corpus(ROOT / "sources", build, texts=seeds if seeds.is_dir() else None)
             label, params = "bundled CNRP corpus", {}
         m = measure_questions(build, build / "graph.nq", args.repeat, args.rdflib_timeout, params=params,
-                              rdflib_max_quads=args.rdflib_max_quads)
+                              rdflib_max_quads=args.rdflib_max_quads, sample=args.sample if args.build else 0)
         print(report(label, m, args.rdflib_timeout))
         if args.json:
             import json
