@@ -146,9 +146,10 @@ PARALLEL_BYTES = 16 << 20
 def _workers(paths: list[Path], workers: int | None) -> int:
     if workers is not None:
         return max(1, workers)
-    if not hasattr(os, "fork") or sum(p.stat().st_size for p in paths) < PARALLEL_BYTES:
+    # Forking is safe on Linux (sched_getaffinity is Linux's); macOS's system libraries may not survive it.
+    if not hasattr(os, "sched_getaffinity") or sum(p.stat().st_size for p in paths) < PARALLEL_BYTES:
         return 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return len(os.sched_getaffinity(0))
 
 
 def _split(paths: list[Path], n: int) -> list[list[Path]]:
