@@ -179,7 +179,7 @@ def load_store(path: Path, nquads_file: Path) -> None:
     # lenient skips re-validating IRIs that the loader checked and the writer escaped
     store.bulk_load(path=str(nquads_file), format=pyoxigraph.RdfFormat.N_QUADS, lenient=True)
     # The bulk loader leaves many overlapping files; compacted, each lookup reads one, which makes the
-    # named questions 3 to 10 times faster on 10^6 statements for about 10 s of build.
+    # named questions 3 to 10 times faster on 10^6 statements for about 12 s of build.
     store.optimize()
     store.flush()
     del store  # releases the store's lock before the directory is moved
