@@ -440,19 +440,13 @@ def render(data: dict) -> str:
 def html(V: nx.MultiDiGraph, ev: dict, values: dict, *, size_by: str = "degree",
          title: str = "rightsgraph network", max_nodes: int | None = MAX_NODES) -> str:
     """The page for an already chosen view; ViewError when it has more than `max_nodes` nodes."""
-    check_limit(V, max_nodes)
+    check_limit(V.number_of_nodes(), max_nodes)
     return render(page_data(V, ev, values, size_by=size_by, title=title))
 
 
-def check_limit(view: nx.MultiDiGraph | Path, max_nodes: int | None) -> None:
-    """ViewError past `max_nodes`; `view` is the chosen network, or a build whose whole network it is."""
-    if max_nodes is None:
-        return
-    if isinstance(view, Path):
-        n = _counts(view).get("linked_entities", 0)  # builds before this count: checked once projected
-    else:
-        n = view.number_of_nodes()
-    if n > max_nodes:
+def check_limit(n: int, max_nodes: int | None) -> None:
+    """ViewError when a view of `n` entities is past `max_nodes`."""
+    if max_nodes is not None and n > max_nodes:
         raise ViewError(
             f"the view would have {n:,} entities, over the limit of {max_nodes:,} (--max-nodes): past it a browser "
             "takes too long to lay the network out; narrow it with --focus NAME (and --depth N), --type T "
@@ -508,11 +502,12 @@ def write_view(build_dir: Path, out: Path, *, focus: str | None = None, depth: i
     if out.is_dir():
         raise ViewError(f"{out} is a directory; give a file name with --out, e.g. --out view.html")
     store = open_store(Path(build_dir))
-    if not (focus or types or start or end):  # the whole network: the build counted its nodes
-        check_limit(Path(build_dir), max_nodes)
+    if not (focus or types or start or end):
+        # the whole network: the build counted its nodes (a build made before that count is checked once projected)
+        check_limit(_counts(Path(build_dir)).get("linked_entities", 0), max_nodes)
     G = project(store, date_from=start, date_to=end)
     V = select_view(G, focus=focus, depth=depth, types=types)
-    check_limit(V, max_nodes)
+    check_limit(V.number_of_nodes(), max_nodes)
     values = sizes(G, size_by)
     page = html(V, evidence(store, V), values, size_by=size_by,
                 title=describe(focus, depth, types, date_from, date_to), max_nodes=max_nodes)
