@@ -270,14 +270,24 @@ def report(label: str, m: dict, rdflib_timeout: float) -> str:
         typical = (f" {q['typical_ms']:>10.1f} ({q['typical_max_ms']:.0f}), {q['typical_rows']:g}"
                    if "typical_ms" in q else "")
         lines.append(f"{name:<24} {q['rows']:>6} {q['oxigraph_ms']:>12.1f} {rd:>12} {ratio:>16}{typical}")
-    for what, key in (("worst case", "oxigraph_ms"), ("typical", "typical_ms")):
-        ox = [q[key] for q in m["questions"].values() if key in q]
-        if ox:
-            lines.append(f"Oxigraph, {what}: median over the questions {statistics.median(ox):.1f} ms, slowest "
-                         f"{max(ox):.1f} ms, {sum(1 for t in ox if t < 100)} of {len(ox)} under 100 ms")
+    summaries = latency_summaries(m["questions"])
+    if len(summaries) == 1:  # no sampled parameters: "worst case" would only be the parameters given
+        summaries = [("", summaries[0][1])]
+    lines += [f"Oxigraph{', ' + what if what else ''}: {summary}" for what, summary in summaries]
     if ratios:
         lines.append(f"median ratio over the questions rdflib finished: {statistics.median(ratios):.1f}x")
     return "\n".join(lines)
+
+
+def latency_summaries(questions: dict) -> list[tuple[str, str]]:
+    """("worst case" | "typical", "median ..., slowest ..., N/14 under 100 ms") over the questions' latencies."""
+    out = []
+    for what, key in (("worst case", "oxigraph_ms"), ("typical", "typical_ms")):
+        ms = sorted(q[key] for q in questions.values() if key in q)
+        if ms:
+            out.append((what, f"median over the questions {statistics.median(ms):,.1f} ms, slowest {ms[-1]:,.1f} ms, "
+                              f"{sum(t < 100 for t in ms)}/{len(ms)} under 100 ms"))
+    return out
 
 
 def _sampled(m: dict) -> bool:

@@ -174,14 +174,10 @@ def fmt_questions(r: dict) -> str:
     """Median and slowest of the questions' median latencies, and how rdflib compares on the same data."""
     if "questions" not in r:
         return fmt_seconds(r)
+    from bench.bench_sparql import latency_summaries
+
     q = r["questions"].values()
-    parts = []
-    for what, key in (("typical", "typical_ms"), ("worst case", "oxigraph_ms")):
-        ours = sorted(x[key] for x in q if key in x)
-        if ours:
-            parts.append(f"{what} median {statistics.median(ours):,.0f} ms, slowest {ours[-1]:,.0f} ms, "
-                         f"{sum(t < 100 for t in ours)}/{len(ours)} under 100 ms")
-    text = "; ".join(parts)
+    text = "; ".join(f"{what}: {summary}" for what, summary in latency_summaries(r["questions"]))
     ratios = [x["ratio"] for x in q if x["ratio"] is not None]
     bounds = [x["ratio_at_least"] for x in q if x["ratio_at_least"] is not None]
     if ratios or bounds:
