@@ -11,6 +11,7 @@ from graph.extract.candidates import Candidate
 from graph.extract.clean import clean
 from graph.extract.dates import find_dates
 from graph.extract.dates import resolve as resolve_date
+from graph.extract.discourse import across_sentences
 from graph.extract.ner import (
     EVENT_HEADS, GROUP_NOUNS, NUMBER_WORDS, QUANTITY_WORDS, EventIndex, GroupIndex, Mention, Registry, load_model,
     make_ruler, name_words, new_type, norm, slug, stem)
@@ -124,6 +125,7 @@ class Extractor:
             c = self._candidate(f, doc, a, b, body, doc_date, source, state)
             if c is not None:
                 candidates.append(c)
+        candidates += across_sentences(self, found_all, candidates, body, doc_date, source, state)
         candidates = _best(_speaking_for(candidates))
         candidates = [c for c in candidates if c.confidence >= min_confidence]
         used = {c.subject for c in candidates} | {c.object for c in candidates if c.object} | {

@@ -123,8 +123,14 @@ ONE_NAME_WORDS = frozenset(t.lower() for t in ONE_NAME_TRIGGERS) | {"<age>"}
 APPOS_RE = re.compile(r"[,—–]\s*(?:an?|one of the)\s+\w")
 """An indefinite apposition after a name ("X, a human rights lawyer, ..."): a description worth a parse."""
 NO_NAME_RE = re.compile(r"\b(?:carr(?:y|ies|ied|ying)|punishable|faces?|facing)\b[^.]{0,60}\byears?\b|"
-                        r"\bArticles?\s+\d|\bthe\s+\d{2}-year-old", re.I)
-"""Penalties and law articles belong to a charge, which needs no name; "the 65-year-old" names someone earlier."""
+                        r"\bArticles?\s+\d|\bthe\s+\d{2}-year-old|"
+                        r"\b(?:the|these|their)\s+(?:charges|counts)\b[^.]{0,60}\b(?:include|includes|included|"
+                        r"comprise|comprises)\b|\bthey\s+(?:face|faced|are\s+facing|were\s+charged)\b|"
+                        r"\b(?:part|culmination|apogee|climax|continuation|escalation)\s+of\b[^.]{0,50}"
+                        r"\b(?:campaign|crackdown|persecution|repression)\b", re.I)
+"""Penalties and law articles belong to a charge, which needs no name; "the 65-year-old" names someone earlier;
+"They face charges of ..." and "The charges include ..." refer to defendants named before, and "these cases
+are the culmination of a campaign of persecution" to cases named before (discourse.py)."""
 
 
 @dataclass
@@ -409,6 +415,12 @@ def extract_relations(sent, resolve, speaker=None):
             found += _epithet(tok, resolve)
         if low == "subject" and tok.dep_ in ("acomp", "amod", "oprd"):
             found += _subject_to_charges(tok, resolve)
+        if low == "including" and tok.dep_ == "prep":
+            found += _listed_members(tok, resolve)
+        if low == "among" and tok.dep_ == "prep" and tok.head.lower_ in ("is", "are", "was", "were"):
+            found += _among(tok, resolve)
+        if low in INCLUDE and tok.tag_.startswith("VB"):
+            found += _the_charges_include(tok)
         if low == "capital" and tok.tag_ == "NN":
             found += _capital(tok, resolve)
         if low == "based" and tok.dep_ == "amod":
@@ -424,6 +436,8 @@ def extract_relations(sent, resolve, speaker=None):
             found += _description(tok, resolve)
         if tok.dep_ in ("attr", "acomp") and tok.head.lower_ in ("is", "are", "was", "were", "be", "been"):
             found += _called_so(tok, resolve)
+            if low in PART_WORDS:
+                found += _part_of_campaign(tok, resolve)
         if low in ("carries", "carry", "carried", "carrying", "punishable", "faces", "face", "facing"):
             found += _penalty_rules(tok, resolve)
         if low in ("article", "articles") and tok.text[0].isupper():
@@ -485,6 +499,10 @@ def _trial_rules(v, agent, resolve, hedge) -> list[Found]:
     out += _pairs("defendantIn", defendants, cases, conf, v)
     who = (defendants or cases)[:1]
     words = {w.lower_ for w in s.subtree}
+    if not cases and s.lower_ == "trial":
+        # "the court opened the trial of 43 members of X": they are the defendants of the registry's trial
+        out += [Found("defendantIn", m, EventSlot("Trial", m, True), confidence=conf, trigger=v, date_token=v)
+                for m in defendants if m.type == "PersonGroup"]
     for m in who:
         trial = EventSlot("Trial", m, True)
         out += [Found("triedBy", trial, c, confidence=conf, trigger=v, date_token=v) for c in courts]
@@ -742,8 +760,9 @@ OPEN_TRIAL = forms("hold/held/holds/holding", "start", "open", "begin/began/begu
 STAND = frozenset({"stand", "stood", "stands", "standing", "appear", "appeared", "appears", "appearing"})
 LIVE = frozenset({"live", "lives", "lived", "living", "remain", "remains", "remained"})
 FLEE = frozenset({"exiled", "fled", "flee", "flees", "fleeing"})
+RESIDE = frozenset({"live", "lives", "lived", "living"}) | forms("reside")
 VERB_TRIGGERS = (ARREST | CHARGE | CONVICT | SENTENCE | RELEASE | GRANT | PARDON | DISSOLVE | BAN | CONDEMN | HOLD
-                 | SEND | TRY | LEAD | ACCUSE | DENY | CALL | DEMAND | DROP | STAND | LIVE | FLEE
+                 | SEND | TRY | LEAD | ACCUSE | DENY | CALL | DEMAND | DROP | STAND | LIVE | FLEE | RESIDE
                  | forms("describe", "label", "brand", "term") | OPEN_TRIAL | FACE | ARRIVE | ACQUIT)
 
 
@@ -784,6 +803,8 @@ def _verb_rules(v, low, resolve) -> list[Found]:
             phs = charge_phrases(c)
             for ph in phs:
                 out += [Found("chargedWith", m, ph, confidence=0.85 * hedge, trigger=v, date_token=v) for m in who]
+            if phs and not who and passive and _plural_pronoun(subj):
+                out += _charges_of_previous(v, phs, 0.8 * hedge)
             if phs:
                 break
     elif low in CONVICT:
@@ -913,9 +934,13 @@ def _verb_rules(v, low, resolve) -> list[Found]:
     if low in FACE:
         # "X, who faces charges of espionage", "X is facing treason charges"
         for c in children(v, {"dobj"}):
-            for ph in charge_phrases(c) if c.lower_ in CHARGE_NOUNS else []:
+            phs = charge_phrases(c) if c.lower_ in CHARGE_NOUNS else []
+            holders = _mentions(resolve, agent, PEOPLE)
+            for ph in phs:
                 out += [Found("chargedWith", m, ph, confidence=0.75 * hedge, trigger=v, date_token=v)
-                        for m in _mentions(resolve, agent, PEOPLE)]
+                        for m in holders]
+            if phs and not holders and any(_plural_pronoun(a) for a in agent):
+                out += _charges_of_previous(v, phs, 0.75 * hedge)  # "They face charges of A and B"
     if low in SEND | RELEASE | forms("refuse") and not_a_fact(v) is False:
         out += _detention_rules(v, subjects if passive else _mentions(resolve, dobj, PEOPLE), hedge, resolve)
     if low in ARRIVE and not passive:
@@ -925,6 +950,10 @@ def _verb_rules(v, low, resolve) -> list[Found]:
             out.append(Found("participantIn", m, ev, confidence=0.75 * hedge, trigger=v, date_token=v))
             out += [Found("tookPlaceIn", ev, p, confidence=0.75 * hedge, trigger=v, date_token=v)
                     for p in _mentions(resolve, follow(v, ["prep=in|at", "pobj"]), {"Place"})[:1]]
+    if low in RESIDE and v.dep_ == "relcl" and not any(c.lower_ == "exile" for c in follow(v, ["prep=in", "pobj"])):
+        # "X, who lives in Y": where X lives; exile only if the article speaks of exile (discourse.py)
+        out += _pairs("_residesIn", _mentions(resolve, agent, {"Person"}),
+                      _mentions(resolve, follow(v, ["prep=in", "pobj"]), {"Place"})[:1], 0.65 * hedge, v)
     if low in LIVE:
         if any(c.lower_ == "exile" for c in follow(v, ["prep=in", "pobj"])):
             places = follow(v, ["prep=in", "pobj=exile", "prep=in", "pobj"]) + [
@@ -1017,6 +1046,126 @@ def _subject_to_charges(tok, resolve) -> list[Found]:
     return [Found("chargedWith", m, ph, confidence=0.75 * caution(verb), trigger=verb, date_token=verb)
             for c in follow(tok, ["prep=to", "pobj"]) if c.lower_ in CHARGE_NOUNS for ph in charge_phrases(c)
             for m in who]
+
+
+INCLUDE = forms("include", "comprise")
+COMPRISE = INCLUDE | {"is", "are", "was", "were"}
+PREVIOUS = "previous"
+"""The subject of a finding about whoever the previous sentences named (discourse.py resolves it)."""
+
+
+def _listed_members(t, resolve) -> list[Found]:
+    """'43 members of X, including senior leaders such as A, B and C', 'the defendants comprise activists of X
+    including A and B': A, B and C are among the group (an internal `_listedIn` the article-level pass in
+    discourse.py turns into the group's trials for each)."""
+    people = []
+    for p in children(t, {"pobj"}):
+        ms = _mentions(resolve, [p], {"Person"}) or _mentions(resolve, follow(p, ["prep=as", "pobj"]), {"Person"})
+        people += [m for m in ms if m not in people]
+    if not people:
+        return []
+    head = t.head
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    if head.dep_ in ("dobj", "attr") and head.head.lower_ in COMPRISE:
+        holders = children(head.head, {"nsubj"})  # "the defendants comprise politicians ... including A"
+    elif head.lower_ in TRIAL_WORDS:
+        holders = follow(head, ["prep=of|against", "pobj"])  # the parser hangs the list on "the trial of ..."
+    else:
+        holders = [head]
+    groups = _mentions(resolve, holders, {"PersonGroup"})[:1]
+    if not groups and _the_defendants(holders):
+        groups = [PREVIOUS]  # "The defendants comprise ...": the defendants the sentences before spoke of
+    return [Found("_listedIn", m, g, confidence=0.8, trigger=t) for m in people for g in groups]
+
+
+def _among(t, resolve) -> list[Found]:
+    """'X was among 11 party members who were jailed', 'X and Y were among the defendants': X is one of the group
+    (`_listedIn`, as for a list)."""
+    v = t.head
+    if not_a_fact(v) or any(c.dep_ == "neg" for c in v.children):
+        return []  # "X was not among those released"
+    people = _mentions(resolve, children(v, {"nsubj"}), {"Person"})
+    if not people:
+        return []
+    pobj = children(t, {"pobj"})
+    groups = _mentions(resolve, pobj, {"PersonGroup"})[:1]
+    if not groups and _the_defendants(pobj):
+        groups = [PREVIOUS]
+    return [Found("_listedIn", m, g, confidence=0.8, trigger=t) for m in people for g in groups]
+
+
+PART_WORDS = {"part", "culmination", "apogee", "climax", "continuation", "escalation", "chapter", "example",
+              "instance"}
+BACK_NOUNS = {"cases": ("LegalCase",), "lawsuits": ("LegalCase",), "prosecutions": ("LegalCase",),
+              "trials": ("Trial", "LegalCase"), "verdicts": ("Verdict",), "convictions": ("Verdict",),
+              "sentences": ("Sentence",), "arrests": ("Arrest",), "detentions": ("Detention", "Arrest"),
+              "hearings": ("Hearing",)}
+"""Plural nouns that, with "these", "the" or "such", refer back to events or cases of these kinds named before."""
+
+
+def _part_of_campaign(attr, resolve) -> list[Found]:
+    """'These cases are the culmination of a relentless campaign of persecution', 'the detentions were part of
+    a wider crackdown' (said by Y): the events or cases are part of the registry's campaign; a campaign the
+    speaker calls persecution, repression or a crackdown is condemned by the speaker. What "these cases" are is
+    whatever cases the article named just before (discourse.py)."""
+    if not_a_fact(attr.head) or any(c.dep_ == "neg" for c in attr.head.children):
+        return []
+    campaigns = [m for c in follow(attr, ["prep=of", "pobj"]) for m in resolve(c)
+                 if m.type in ("Crackdown", "Event")][:1]
+    if not campaigns:
+        return []
+    camp = campaigns[0]
+    out = []
+    for subj in children(attr.head, {"nsubj"}):
+        parts = [m for m in _mentions(resolve, [subj]) if m.type in EVENT_TYPES or m.type == "LegalCase"]
+        if parts:
+            out += [Found("partOf", m, camp, confidence=0.75, trigger=attr.head) for m in parts if m != camp]
+            continue
+        # "this onslaught of cases", "such an influx of lawsuits", "the detentions"
+        noun = subj if subj.lower_ in BACK_NOUNS else next(iter(follow(subj, ["prep=of", "pobj"])), None)
+        if noun is not None and noun.lower_ in BACK_NOUNS and any(
+                c.lower_ in ("this", "these", "the", "such") for t in (subj, noun) for c in t.children):
+            out.append(Found("_partOfPrevious", PREVIOUS, camp, confidence=0.8, trigger=attr.head,
+                             extra={"kinds": BACK_NOUNS[noun.lower_]}))
+    words = {w.lower_ for c in follow(attr, ["prep=of", "pobj"]) for w in c.subtree}
+    if out and words & CONDEMNING:
+        out.append(Found("condemnedBy", camp, None, confidence=0.7, trigger=attr.head,
+                         extra={"speaker_is_object": True}))
+    return out
+
+
+def _the_defendants(toks) -> bool:
+    """Whether one of the tokens is "the defendants" or "these accused": a group named before."""
+    return any(t.lower_ in ("defendants", "accused") and any(c.lower_ in ("the", "these") for c in t.children)
+               for t in toks)
+
+
+def _plural_pronoun(tok) -> bool:
+    return tok is not None and tok.lower_ in ("they", "them")
+
+
+def _charges_of_previous(v, phrases, conf) -> list[Found]:
+    """Charges whose holder is only referred to ("They face charges of A and B", "The charges include A"): the
+    defendants and the case of the sentences before, found by discourse.py."""
+    return [Found("_chargesOfPrevious", PREVIOUS, ph, confidence=conf, trigger=v, date_token=v) for ph in phrases]
+
+
+def _the_charges_include(v) -> list[Found]:
+    """'The charges vary in each case and include “plotting” and “criminal attempt”', 'Their charges include
+    treason and espionage': the charges of the group and case the previous sentences spoke of."""
+    if not_a_fact(v):
+        return []
+    s_ = subject_of(v, False)
+    if s_ is None or s_.lower_ not in ("charges", "counts") or not any(
+            c.lower_ in ("the", "these", "those", "their") for c in s_.children):
+        return []
+    if any(c.dep_ in ("prep", "poss") and c.lower_ != "their" for c in s_.children):
+        return []  # "the charges against Y include ...", "Y's charges": a holder named here, not before
+    phrases = _quoted_list_after(v)
+    if not phrases:
+        phrases = [ph for d in children(v, {"dobj", "attr"}) for ph in charge_phrases(d)]
+    return _charges_of_previous(v, phrases, 0.8)
 
 
 def _country(adjective: str, resolve):
@@ -1475,24 +1624,39 @@ _LIST_GLUE = {",", "and", ";"}
 def _quoted_list_before(tok) -> list[PhraseSlot]:
     """The quoted phrases listed right before a token ('“A”, “B” and “C” under ...'), in order; the list
     ends at the first word outside quotes that is not a comma or "and"."""
-    doc, out, k = tok.doc, [], tok.i - 1
-    lo = sent_of(tok).start
-    while k >= lo:
-        if doc[k].text in _CLOSE_Q and doc[k].text != "'":
-            j = k - 1
-            while j >= lo and doc[j].text not in _OPEN_Q:
-                j -= 1
-            if j < lo or k - j < 2 or k - j > 12:
+    out = _quoted_run(tok, -1)
+    return out if len(out) >= 2 else []
+
+
+def _quoted_list_after(tok) -> list[PhraseSlot]:
+    """The quoted phrases listed right after a token ('include “A”, “B” and “C”'), in order."""
+    return _quoted_run(tok, 1)
+
+
+def _quoted_run(tok, step: int) -> list[PhraseSlot]:
+    """The run of quoted phrases, joined by commas and "and", next to a token: after it (`step` 1) or before
+    it (-1); in the text's order."""
+    doc, out = tok.doc, []
+    sent = sent_of(tok)
+    lo, hi = sent.start, sent.end
+    first, last = (_OPEN_Q, _CLOSE_Q) if step > 0 else (_CLOSE_Q, _OPEN_Q)
+    k = tok.i + step
+    while lo <= k < hi:
+        if doc[k].text in first and doc[k].text != "'":
+            j = k + step
+            while lo <= j < hi and doc[j].text not in last:
+                j += step
+            if not lo <= j < hi or not 2 <= abs(j - k) <= 12:
                 break
-            a, b = doc[j + 1], doc[k - 1]
+            a, b = sorted((doc[k + step], doc[j - step]), key=lambda t: t.i)
             text = text_of(doc)[a.idx:b.idx + len(b.text)].strip(" .,;")
             out.append(PhraseSlot("Charge", text, a.idx, a.idx + len(text), True))
-            k = j - 1
+            k = j + step
         elif doc[k].lower_ in _LIST_GLUE and out:
-            k -= 1
+            k += step
         else:
             break
-    return out[::-1] if len(out) >= 2 else []
+    return out if step > 0 else out[::-1]
 
 
 def _law_articles_respectively(t) -> list[Found]:
@@ -1538,6 +1702,9 @@ def _age_rules(t, resolve, years: int | None = None) -> list[Found]:
                            or (head.i == t.i and t.i > 0 and t.doc[t.i - 1].lower_ == "the")):
             # "the 65-year-old opposition chief": the person the article was just talking about
             people = [m for m in resolve(_HE(t)) if m.type == "Person"]
+            if not people and 15 <= n <= 110:
+                # ... who may be the person the paragraph before was about (discourse.py)
+                return [Found("_agePrevious", PREVIOUS, value=n, confidence=conf, trigger=t)]
     else:
         n = int(t.text)
         if t.dep_ not in ("appos", "amod", "npadvmod") or t.head.ent_type_ != "PERSON":
