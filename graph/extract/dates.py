@@ -140,10 +140,29 @@ DATE_PHRASE = re.compile(
 """Date phrases found without the statistical recogniser, for sentences it does not need to read."""
 
 
+# Where a date phrase can start: a word that begins with a digit or with the first letters of one of the words a
+# date phrase begins with. `find_dates` tries DATE_PHRASE only there, which finds what a scan of every position
+# finds (a match begins at a word's start, with one of these) at a fraction of the cost.
+_DATE_START = re.compile(r"\b(?:\d|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+                         r"last|this|next|yesterday|today|tomorrow)", re.I)
+
+
+def _date_phrases(text: str):
+    """DATE_PHRASE.finditer(text), trying only the places where a date phrase can start."""
+    end = 0
+    for start in _DATE_START.finditer(text):
+        if start.start() < end:
+            continue  # inside the phrase just found
+        m = DATE_PHRASE.match(text, start.start())
+        if m is not None:
+            end = m.end()
+            yield m
+
+
 def find_dates(text: str) -> list[tuple[int, int]]:
     """(start, end) of every date phrase in `text`; "May" counts only with a day or a year."""
     out = []
-    for m in DATE_PHRASE.finditer(text):
+    for m in _date_phrases(text):
         if m.group(0).lower() == "may" or (m.group(0)[:1].islower() and m.group(0).lower() in (
                 "march", "august")):
             continue

@@ -61,14 +61,21 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "entity"
 
 
+_POSSESSIVE = re.compile(r"'s?$")
+_NAME_WORD = re.compile(r"[\w.&'-]+")
+_INITIALS = re.compile(r"^(?:\w\.)+$")
+
+
 def norm(name: str) -> str:
     """A name as the registry index compares it: plain quotes, no possessive, no honorifics, lower case."""
     name = name.replace("\u2019", "'").replace("\u2018", "'")
-    name = re.sub(r"'s?$", "", name.strip())
-    words = re.findall(r"[\w.&'-]+", name.lower())
+    name = _POSSESSIVE.sub("", name.strip())
+    words = _NAME_WORD.findall(name.lower())
     while len(words) > 1 and words[0].rstrip(".") in HONORIFICS:
         words = words[1:]
-    return " ".join(w.strip(".") if not re.match(r"^(?:\w\.)+$", w) else w.replace(".", "") for w in words)
+    # (a word without a full stop is kept as it is: the common case, decided without a regular expression)
+    return " ".join(w if "." not in w else w.strip(".") if not _INITIALS.match(w) else w.replace(".", "")
+                    for w in words)
 
 
 def acronym(name: str) -> str | None:
@@ -99,6 +106,19 @@ class Registry:
                     if len(w) > 2:
                         self.by_word.setdefault(w, set()).add(eid)
         self._names = sorted(set(self.by_name) | set(self.by_alias))
+        self._normal_names: dict[str, str] = {}
+        # The names by length: difflib's first test rejects a name whose length alone keeps it under the cutoff,
+        # so only the lengths that can pass are handed to it (the same matches, found without the others).
+        self._by_length: dict[int, list[str]] = {}
+        for n in self._names:
+            self._by_length.setdefault(len(n), []).append(n)
+
+    def normal_name(self, eid: str) -> str:
+        """`norm` of an entity's name, made once per entity."""
+        n = self._normal_names.get(eid)
+        if n is None:
+            n = self._normal_names[eid] = norm(self.entities[eid].name)
+        return n
 
     def names(self):
         """(surface name, entity id) pairs for the EntityRuler."""
@@ -127,13 +147,23 @@ class Registry:
             if len(hits) == 1:
                 return next(iter(hits)), "partial"
         if len(key) >= 6:
-            close = difflib.get_close_matches(key, self._names, n=1, cutoff=0.88)
+            close = difflib.get_close_matches(key, self._near(key), n=1, cutoff=_FUZZY)
             if close:
                 eid = self.by_name.get(close[0]) or self.by_alias[close[0]]
                 if _fits(self.entities[eid].type, label):
                     return eid, "fuzzy"
         return None
 
+    def _near(self, key: str) -> list[str]:
+        """The registry's names whose length lets them reach the fuzzy cutoff against `key`: difflib's
+        `real_quick_ratio` (2 * shorter / sum of the lengths), computed as difflib computes it."""
+        k = len(key)
+        return [n for length, names in self._by_length.items() if 2.0 * min(length, k) / (length + k) >= _FUZZY
+                for n in names]
+
+
+_FUZZY = 0.88
+"""How alike (difflib's ratio) a name must be to a registry name to be linked to it as a misspelling."""
 
 # Types whose names the ruler marks in the text; events and charges are named in other ways.
 _RULER_TYPES = {"Person", "PersonGroup", "Organization", "PoliticalParty", "Court", "NGO", "GovernmentBody",
@@ -199,6 +229,51 @@ def make_ruler(nlp, registry: Registry):
     with nlp.select_pipes(disable=nlp.pipe_names):
         ruler.add_patterns(patterns)
     return ruler
+
+
+class NameMarker:
+    """Marks the registry's names in a document as `EntityRuler.__call__` does, match for match and span for
+    span, without what that call costs on top on every sentence: a warnings filter around the matchers and a
+    call to its token matcher, which the registry's ruler leaves empty (it holds phrases only)."""
+
+    def __init__(self, ruler):
+        from spacy.tokens import Span
+
+        self._span = Span
+        self.ruler = ruler
+        self.patterns = ruler.patterns
+        self._phrases = ruler.phrase_matcher
+        self._tokens = ruler.matcher if len(ruler.matcher) else None
+        self._ids = ruler._ent_ids
+        self._overwrite = ruler.overwrite
+
+    def __call__(self, doc):
+        Span = self._span
+        matches = list(self._phrases(doc))
+        if self._tokens is not None:
+            matches = list(self._tokens(doc)) + matches
+        # EntityRuler.match: distinct non-empty matches, longest first, then leftmost
+        matches = sorted({(m_id, start, end) for m_id, start, end in matches if start != end},
+                         key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+        # EntityRuler.set_annotations
+        entities = list(doc.ents)
+        new_entities = []
+        seen_tokens = set()
+        for match_id, start, end in matches:
+            if not self._overwrite and any(t.ent_type for t in doc[start:end]):
+                continue
+            if start not in seen_tokens and end - 1 not in seen_tokens:
+                if match_id in self._ids:
+                    label, ent_id = self._ids[match_id]
+                    span = Span(doc, start, end, label=label, span_id=ent_id)
+                else:
+                    span = Span(doc, start, end, label=match_id)
+                new_entities.append(span)
+                if entities:
+                    entities = [e for e in entities if not (e.start < end and e.end > start)]
+                seen_tokens.update(range(start, end))
+        doc.ents = entities + new_entities
+        return doc
 
 
 # --- groups: "14 jailed CNRP activists" as the registry's PersonGroup whose name says as much ---------------

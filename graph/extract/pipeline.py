@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -13,8 +14,8 @@ from graph.extract.dates import find_dates
 from graph.extract.dates import resolve as resolve_date
 from graph.extract.discourse import across_sentences
 from graph.extract.ner import (
-    EVENT_HEADS, GROUP_NOUNS, NUMBER_WORDS, QUANTITY_WORDS, EventIndex, GroupIndex, Mention, Registry, load_model,
-    make_ruler, name_words, new_type, norm, slug, stem)
+    EVENT_HEADS, GROUP_NOUNS, NUMBER_WORDS, QUANTITY_WORDS, EventIndex, GroupIndex, Mention, NameMarker, Registry,
+    load_model, make_ruler, name_words, new_type, norm, slug, stem)
 from graph.extract.relations import (
     APPOS_RE, NO_NAME_RE, ONE_NAME_WORDS, PRONOUNS, SAY, TITLES, TRIGGER_WORDS, TYPE_NOUNS, EventSlot, Found,
     PhraseSlot, extract_relations, sent_of, sents_of, text_of, trigger_words)
@@ -82,13 +83,15 @@ class Extractor:
         self.event_index = EventIndex(entities)
         self.schema = schema or load_schema()
         self.nlp = load_model()
-        self.ruler = make_ruler(self.nlp, self.registry)
+        self.ruler = NameMarker(make_ruler(self.nlp, self.registry))
         if not self.ruler.patterns:
             self.ruler = _no_names  # an empty registry: nothing to mark (and spaCy would warn on every sentence)
         self.ner = self.nlp.get_pipe("ner")
         self.events: dict[str, list] = {}
         for eid, e in sorted(entities.items()):
             self.events.setdefault(e.type, []).append(e)
+        self._facts: dict[str, _Facts] = {}  # entity id -> what `_event` and `_phrase` compare, made once
+        self._days: dict[str, list] = {}
 
     # -- the article ----------------------------------------------------------------------------------------
 
@@ -182,7 +185,10 @@ class Extractor:
             date = resolve_date(f.extra["date_text"], doc_date, f.trigger is not None and any(
                 c.lower_ in ("will", "shall") for c in f.trigger.children))
         elif f.predicate in EVENT_PREDICATES and f.date_token is not None:
-            date = _date_of(f.date_token, doc_date)
+            key = (a, f.date_token.i)  # a sentence's offset and a token: several facts share a trigger
+            if key not in state.dates:
+                state.dates[key] = _date_of(f.date_token, doc_date)
+            date = state.dates[key]
         subj = self._entity(f.subject, state, date)
         if subj is None:
             return None
@@ -230,30 +236,29 @@ class Extractor:
         names = {norm(ev.who.text), ev.who.entity.replace("-", " ")}
         group_words = set()
         if who is not None:
-            names |= {norm(who.name)} | {norm(x) for x in who.aliases if len(x) > 2}
+            names |= self._event_facts(who).names
             if who.type in ("PersonGroup", "LegalCase"):
-                group_words = name_words(who.name, *who.aliases)
+                group_words = self._event_facts(who).words
         fits = []
         for e in self.events.get(ev.kind, []):
-            hay = " ".join([e.id.replace("-", " "), norm(e.name), *(norm(x) for x in e.aliases),
-                            (e.note or "").lower()])
-            words = set(re.findall(r"[\w'-]+", hay))
+            facts = self._event_facts(e)
+            hay, words = facts.hay, facts.hay_words
             named = any(n and (n in words if " " not in n else n in hay) for n in names)
             # A group is named by what its name shares with the event's: "14 CNRP activists pardoned in 2018".
-            if named or len(group_words & name_words(e.name, *e.aliases)) >= 3:
-                years = set(re.findall(r"\b(?:19|20)\d{2}\b", e.id + " " + e.name))
+            if named or len(group_words & facts.words) >= 3:
+                years = facts.years
                 if date is None or not years or date.text[:4] in years:
                     fits.append(e)
         if ev.words and ev.kind == "Event":
             # an event of no particular kind must say what it was ("arrival")
-            fits = [e for e in fits if set(ev.words) & name_words(e.name, *e.aliases)]
+            fits = [e for e in fits if set(ev.words) & self._event_facts(e).words]
         if len(fits) > 1 and date is not None and date.precision == "day":
             # "the hearing on 14 January": the one of several whose name gives that day
-            on_day = [e for e in fits if any(resolve_date(e.name[a:b], None) == date for a, b in find_dates(e.name))]
+            on_day = [e for e in fits if any(d == date for d in self._event_days(e))]
             if len(on_day) == 1:
                 fits = on_day
         if len(fits) > 1 and ev.words:
-            scores = sorted(((len(set(ev.words) & name_words(e.name, *e.aliases)), e.id, e) for e in fits),
+            scores = sorted(((len(set(ev.words) & self._event_facts(e).words), e.id, e) for e in fits),
                             reverse=True, key=lambda x: (x[0], x[1]))
             if scores[0][0] > scores[1][0]:
                 fits = [scores[0][2]]
@@ -271,28 +276,72 @@ class Extractor:
 
     def _phrase(self, ph: PhraseSlot, state) -> tuple[str, str] | None:
         """A charge or an activity: the registry's when its name or an alias fits, or a new one."""
-        key = norm(ph.text)
-        words = name_words(ph.text)
-        best = None
-        for e in self.events.get(ph.kind, []):
-            names = [norm(e.name), *(norm(x) for x in e.aliases)]
-            for n in names:
-                if n == key:
-                    return e.id, e.type
-                # the same letters, or the same words ("leave Cambodia" / "Leaving Cambodia")
-                same = name_words(n)
-                score = max(difflib.SequenceMatcher(None, n, key).ratio(),
-                            len(words & same) / len(words | same) if words | same else 0.0)
-                if score >= 0.85 and (best is None or score > best[0]):
-                    best = (score, e)
-        if best:
-            return best[1].id, best[1].type
+        looked_up = (ph.kind, ph.text)
+        if looked_up not in state.phrases:
+            state.phrases[looked_up] = self._registry_phrase(ph.kind, ph.text)
+        e = state.phrases[looked_up]
+        if e is not None:
+            return e.id, e.type
         if ph.known_only:
             return None
         prefix = "charge-" if ph.kind == "Charge" else ""
         eid = prefix + slug(ph.text)
         state.new.setdefault(eid, {"id": eid, "type": ph.kind, "name": ph.text})
         return eid, ph.kind
+
+    def _registry_phrase(self, kind: str, text: str):
+        """The registry's charge or activity whose name or alias is the phrase, or failing that the one most
+        like it (a score of at least 0.85); None when none is."""
+        key = norm(text)
+        words = name_words(text)
+        best = None
+        for e in self.events.get(kind, []):
+            for n, same in self._event_facts(e).phrase_names:
+                if n == key:
+                    return e
+                # the same letters, or the same words ("leave Cambodia" / "Leaving Cambodia")
+                both = words | same
+                shared = len(words & same) / len(both) if both else 0.0
+                if shared < 0.85 and 2.0 * min(len(n), len(key)) / (len(n) + len(key) or 1) < 0.85:
+                    continue  # difflib's ratio cannot reach 0.85 with these lengths: the score stays under it
+                score = max(difflib.SequenceMatcher(None, n, key).ratio(), shared)
+                if score >= 0.85 and (best is None or score > best[0]):
+                    best = (score, e)
+        return best[1] if best else None
+
+    def _event_facts(self, e) -> _Facts:
+        """What the registry says of an entity, in the forms the linking compares (made once per entity)."""
+        facts = self._facts.get(e.id)
+        if facts is None:
+            hay = " ".join([e.id.replace("-", " "), norm(e.name), *(norm(x) for x in e.aliases),
+                            (e.note or "").lower()])
+            normed = [norm(e.name), *(norm(x) for x in e.aliases)]
+            facts = self._facts[e.id] = _Facts(
+                hay=hay, hay_words=frozenset(re.findall(r"[\w'-]+", hay)),
+                words=frozenset(name_words(e.name, *e.aliases)),
+                years=frozenset(re.findall(r"\b(?:19|20)\d{2}\b", e.id + " " + e.name)),
+                names=frozenset({norm(e.name)} | {norm(x) for x in e.aliases if len(x) > 2}),
+                phrase_names=tuple((n, frozenset(name_words(n))) for n in normed))
+        return facts
+
+    def _event_days(self, e) -> list:
+        """The dates an event's name gives, resolved without a document date (made once per entity)."""
+        days = self._days.get(e.id)
+        if days is None:
+            days = self._days[e.id] = [resolve_date(e.name[a:b], None) for a, b in find_dates(e.name)]
+        return days
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """An entity's names as `Extractor._event` and `Extractor._registry_phrase` compare them."""
+
+    hay: str  # id, names, aliases and note, normalised, in one string
+    hay_words: frozenset[str]
+    words: frozenset[str]  # name_words of the name and aliases
+    years: frozenset[str]  # years the id or name gives
+    names: frozenset[str]  # normalised name, and aliases longer than 2 characters
+    phrase_names: tuple  # (normalised name or alias, its name_words), name first
 
 
 def _certainty(thing) -> float:
@@ -359,12 +408,12 @@ _OPENERS = ("“", '"', "(", "‘", ":")
 _NOT_NAME_WORDS = {t for t in TITLES} | {t + "s" for t in TITLES} | {
     "prime", "regional", "senior", "acting", "deputy", "executive", "general", "former", "another", "article",
     "articles", "criminal", "code", "penal", "constitution", "millions", "thousands", "hundreds", "dozens"}
-_DEMONYM = re.compile(r"(?:ian|ians|ese|ish|ans)$")
+_DEMONYM = ("ian", "ians", "ese", "ish", "ans")  # endings of nationalities ("Cambodian", "Vietnamese")
 
 
 def _not_a_name(word: str) -> bool:
     low = word.lower()
-    return low in _NOT_NAMES or low in _NOT_NAME_WORDS or len(word) == 1 or _DEMONYM.search(low) is not None
+    return low in _NOT_NAMES or low in _NOT_NAME_WORDS or len(word) == 1 or low.endswith(_DEMONYM)
 
 
 def _unknown_names(doc) -> bool:
@@ -403,15 +452,28 @@ def _worth_parsing(body: str, a: int, b: int, doc, guessed: int = 0) -> bool:
     """Whether a sentence can hold a relation the rules read: the parser is the costly step.
 
     `guessed` counts names the recogniser has not looked for yet."""
-    if _says(body[a:b]) or NO_NAME_RE.search(body, a, b):
+    if _says(body[a:b]) or _no_name(body, a, b, doc):
         return True
     words = _words(doc)
-    names = len({e.text for e in doc.ents if e.label_ != "DATE"} | set(_PRONOUN_RE.findall(text_of(doc)))) + guessed
+    if words.isdisjoint(TRIGGER_WORDS) and words.isdisjoint(ONE_NAME_WORDS) and not APPOS_RE.search(body, a, b):
+        return False  # no rule's word and no apposition: however many names, nothing to read (decided cheaply)
+    pronouns = doc.user_data.get("pronouns")
+    if pronouns is None:
+        pronouns = doc.user_data["pronouns"] = set(_PRONOUN_RE.findall(text_of(doc)))
+    names = len({e.text for e in doc.ents if e.label_ != "DATE"} | pronouns) + guessed
     if names >= 2 and not words.isdisjoint(TRIGGER_WORDS):
         return True
     if names >= 1 and APPOS_RE.search(body, a, b):
         return True  # "X, a human rights lawyer, ...": a description
     return names == 1 and not words.isdisjoint(ONE_NAME_WORDS)
+
+
+def _no_name(body: str, a: int, b: int, doc) -> bool:
+    """Whether NO_NAME_RE finds a penalty, a law article or a stand-in in the sentence (asked once per sentence)."""
+    found = doc.user_data.get("no_name")
+    if found is None:
+        found = doc.user_data["no_name"] = NO_NAME_RE.search(body, a, b) is not None
+    return found
 
 
 def _words(doc) -> frozenset[str]:
@@ -428,7 +490,8 @@ def _group_facts(sent, resolve) -> list[Found]:
     """What a group's own noun phrase says: its size ("14 jailed activists") and its party ("CNRP activists")."""
     out = []
     for tok in sent:
-        if not (tok.lower_ in GROUP_NOUNS or tok.lower_ in QUANTITY_WORDS or tok.like_num):
+        low = tok.lower_
+        if not (low in GROUP_NOUNS or low in QUANTITY_WORDS or tok.like_num):
             continue
         ms = resolve(tok)
         info = resolve.group_info(tok)
@@ -452,6 +515,36 @@ def _caption(body: str, a: int, mentions: list[Mention]) -> Mention | None:
     return first if first.type == "Person" and first.start == a else None
 
 
+def _below(t, head) -> list:
+    """The ancestors of `t` under `head` (nearest first): none when `head` is not above `t`. The same as asking
+    every ancestor whether `head` is above it, in one walk up."""
+    out = []
+    for a in t.ancestors:
+        if a.i == head.i:
+            return out
+        out.append(a)
+    return []
+
+
+def _outside_clauses(tok) -> list:
+    """`tok.subtree`, in its order, less what a relative or adverbial clause under `tok` holds (the clause's own
+    verb stays): one walk down the tree instead of asking each token's ancestors."""
+    out = []
+
+    def walk(t, top: bool) -> None:
+        cut = not top and t.dep_ in ("relcl", "advcl")
+        if not cut:
+            for c in t.lefts:
+                walk(c, False)
+        out.append(t)
+        if not cut:
+            for c in t.rights:
+                walk(c, False)
+
+    walk(tok, True)
+    return out
+
+
 def _found(doc) -> dict:
     """Groups and events already looked up in a sentence, kept with its document (token -> what it names)."""
     return doc.user_data.setdefault("linked", {})
@@ -473,7 +566,7 @@ def _may_hold_relation(body: str, a: int, b: int, doc) -> bool:
     """Whether any rule could read a relation in the sentence, whatever names it holds."""
     words = _words(doc)
     return (not words.isdisjoint(TRIGGER_WORDS) or not words.isdisjoint(ONE_NAME_WORDS)
-            or NO_NAME_RE.search(body, a, b) is not None or _says(body[a:b]))
+            or _no_name(body, a, b, doc) or _says(body[a:b]))
 
 
 def _says(sentence: str) -> bool:
@@ -514,6 +607,16 @@ class _State:
         self.names: dict[str, str] = {}
         self.speaker: Mention | None = None
         self.speaker_para: int = -1
+        self.links: dict[tuple[str, str], tuple[str, str] | None] = {}  # (name, label) -> the registry's link
+        self.phrases: dict[tuple[str, str], object] = {}  # (kind, phrase) -> the registry's charge or activity
+        self.dates: dict[tuple[int, int], PartialDate | None] = {}  # (sentence offset, trigger) -> its date
+
+    def link(self, text: str, label: str) -> tuple[str, str] | None:
+        """`Registry.link`, asked once per name and label in an article (a name is often repeated)."""
+        key = (text, label)
+        if key not in self.links:
+            self.links[key] = self.ex.registry.link(text, label)
+        return self.links[key]
 
     def quoted_paragraph(self, a: int) -> bool:
         """True for a paragraph of quoted speech: it opens with a quote mark that does not just name a
@@ -549,10 +652,10 @@ class _State:
             m = None
             if ent.ent_id_:
                 e = reg.entities[ent.ent_id_]
-                how = "name" if norm(text) == norm(e.name) else "alias"
+                how = "name" if norm(text) == reg.normal_name(e.id) else "alias"
                 m = Mention(start, end, text, e.id, e.type, True, how)
             else:
-                link = reg.link(text, label)
+                link = self.link(text, label)
                 if link:
                     e = reg.entities[link[0]]
                     m = Mention(start, end, text, e.id, e.type, True, link[1])
@@ -561,11 +664,12 @@ class _State:
             if m is None:
                 continue
             out.append(m)
-            for t in span:
-                table[t.i] = m
+            for i in range(span.start, span.end):
+                table[i] = m
             if m.type == "PersonGroup" and m.how in ("name", "alias"):
                 self._named_group(m, span, off)
-            inner = self._possessor(span, off)
+            # (a name without an apostrophe holds no possessive: no need to look at its words)
+            inner = self._possessor(span, off) if "'" in text or "’" in text else None
             if inner is not None:
                 # "Hun Sen's government" names the government, and Hun Sen inside it: both are mentions.
                 out.append(inner)
@@ -588,7 +692,7 @@ class _State:
             if count is None and _count(t) is not None:
                 count = _count(t)
             elif t.text[:1].isupper() and t.i != span[0].i or t.text.isupper():
-                link = self.ex.registry.link(t.text, "ORG")
+                link = self.link(t.text, "ORG")
                 e = self.ex.registry.entities.get(link[0]) if link else None
                 if e is not None and e.type in ("PoliticalParty", "Organization", "MediaOutlet", "NGO"):
                     orgs.append(Mention(off + t.idx, off + t.idx + len(t.text), t.text, e.id, e.type, True, link[1]))
@@ -601,7 +705,7 @@ class _State:
             if k > 0 and t.lower_ in ("'s", "’s", "'", "’"):
                 inner = span[:k]
                 label = "PERSON" if inner[0].text[:1].isupper() and len(inner) <= 4 else "ORG"
-                link = self.ex.registry.link(inner.text, label) or self.ex.registry.link(inner.text, "ORG")
+                link = self.link(inner.text, label) or self.link(inner.text, "ORG")
                 if link is None:
                     return None
                 e = self.ex.registry.entities[link[0]]
@@ -761,7 +865,7 @@ class _State:
                     e = self.ex.registry.entities.get(m.entity)
                     words |= name_words(m.text, *((e.name, *e.aliases) if e else ()))
                     # "activists interviewed by RFA" are not RFA's; "activists affiliated with the CNRP" are.
-                    between = [a for a in t.ancestors if a.i != head.i and a.is_ancestor(t) and head.is_ancestor(a)]
+                    between = _below(t, head)
                     in_clause = any((a.dep_ in ("relcl", "advcl", "acl") and a.lower_ not in _AFFILIATED)
                                     or a.lower_ == "by" for a in between)
                     if not in_clause and m not in orgs:
@@ -794,9 +898,7 @@ class _State:
             found[key] = None
             if tok.i in table or not tok.tag_.startswith("NN"):
                 return None
-            inside = [t for t in tok.subtree if not any(
-                a.dep_ in ("relcl", "advcl") and tok.is_ancestor(a) and a.is_ancestor(t) for a in [t, *t.ancestors]
-                if a.i != tok.i)][:25]
+            inside = _outside_clauses(tok)[:25]
             words = name_words(*(t.text for t in inside))
             named = set()
             for t in inside:
@@ -824,7 +926,7 @@ class _State:
 
     def _lookup(self, text: str) -> Mention | None:
         """The registry entity a phrase the text implies would name ("Cambodian government"), as a mention."""
-        link = self.ex.registry.link(text, "ORG")
+        link = self.link(text, "ORG")
         if link is None:
             return None
         e = self.ex.registry.entities[link[0]]
@@ -834,7 +936,8 @@ class _State:
               same_paragraph: bool = True) -> list[Mention]:
         here = [m for m in table.values() if m.end <= before]
         para = self.body.rfind("\n", 0, before) + 1 if same_paragraph else 0
-        for m in sorted(here, key=lambda m: m.start, reverse=True) + self.history[::-1]:
+        # (the history is read backwards in place: copying it on every pronoun grows with the article)
+        for m in itertools.chain(sorted(here, key=lambda m: m.start, reverse=True), reversed(self.history)):
             if limit is not None and (m.start < para or before - m.end > limit):
                 break
             if m.type == etype:
