@@ -107,6 +107,7 @@ class Registry:
                         self.by_word.setdefault(w, set()).add(eid)
         self._names = sorted(set(self.by_name) | set(self.by_alias))
         self._normal_names: dict[str, str] = {}
+        self._narrower: dict[tuple[str, str], str | None] = {}  # (entity, place) -> narrower(); scans the registry
         # The names by length: difflib's first test rejects a name whose length alone keeps it under the cutoff,
         # so only the lengths that can pass are handed to it (the same matches, found without the others).
         self._by_length: dict[int, list[str]] = {}
@@ -119,6 +120,30 @@ class Registry:
         if n is None:
             n = self._normal_names[eid] = norm(self.entities[eid].name)
         return n
+
+    def narrower(self, eid: str, place: str) -> str | None:
+        """The one other entity of `eid`'s type whose name or alias holds every word of `eid`'s name and names
+        `place` too, or None: "Korvania's Interior Ministry" is the registry's "Interior Ministry of Korvania"
+        (or "Korvanian Interior Ministry"), not a plain "Interior Ministry" that belongs to another country."""
+        key = (eid, place)
+        if key not in self._narrower:
+            self._narrower[key] = self._find_narrower(eid, norm(place).split())
+        return self._narrower[key]
+
+    def _find_narrower(self, eid: str, where: list[str]) -> str | None:
+        e = self.entities[eid]
+        words = set(self.normal_name(eid).split())
+        if not where:
+            return None
+        hits = set()
+        for other, o in self.entities.items():
+            if other == eid or o.type != e.type:
+                continue
+            for n in (o.name, *o.aliases):
+                ws = norm(n).split()
+                if words <= set(ws) and all(any(_names_place(w, p) for w in ws) for p in where):
+                    hits.add(other)
+        return next(iter(hits)) if len(hits) == 1 else None
 
     def names(self):
         """(surface name, entity id) pairs for the EntityRuler."""
@@ -164,6 +189,11 @@ class Registry:
 
 _FUZZY = 0.88
 """How alike (difflib's ratio) a name must be to a registry name to be linked to it as a misspelling."""
+
+def _names_place(word: str, place: str) -> bool:
+    """A word of a name that is the place's name or its adjective: "korvania", "korvanian", "cambodian"."""
+    return word == place or (len(place) > 3 and word.startswith(place.rstrip("aey")) and len(word) <= len(place) + 3)
+
 
 # Types whose names the ruler marks in the text; events and charges are named in other ways.
 _RULER_TYPES = {"Person", "PersonGroup", "Organization", "PoliticalParty", "Court", "NGO", "GovernmentBody",

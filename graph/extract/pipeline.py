@@ -663,6 +663,8 @@ class _State:
                     m = self._local_or_new(text, label, start, end, span)
             if m is None:
                 continue
+            if m.known and span.start >= 2 and doc[span.start - 1].lower_ in ("'s", "’s"):
+                m = self._narrowed(m, doc, span.start - 1)
             out.append(m)
             for i in range(span.start, span.end):
                 table[i] = m
@@ -697,6 +699,19 @@ class _State:
                 if e is not None and e.type in ("PoliticalParty", "Organization", "MediaOutlet", "NGO"):
                     orgs.append(Mention(off + t.idx, off + t.idx + len(t.text), t.text, e.id, e.type, True, link[1]))
         _found(span.doc)[span[-1].i] = (m, count, orgs)
+
+    def _narrowed(self, m: Mention, doc, possessive: int) -> Mention:
+        """'Korvania's Interior Ministry': the registry's entity of that place, where it has one besides the
+        plain "Interior Ministry" the name matched."""
+        k = possessive
+        while k > 0 and doc[k - 1].text[:1].isupper() and possessive - k < 4:
+            k -= 1
+        if k == possessive:
+            return m
+        eid = self.ex.registry.narrower(m.entity, doc[k:possessive].text)
+        if eid is None:
+            return m
+        return Mention(m.start, m.end, m.text, eid, self.ex.registry.entities[eid].type, True, "alias")
 
     def _possessor(self, span, off: int) -> Mention | None:
         """The registry entity named before a possessive inside a longer name ("Hun Sen" in "Hun Sen's
