@@ -26,13 +26,14 @@ DAY = PartialDate("2020-01-10")  # a Friday
 
 
 @lru_cache(maxsize=None)
-def extractor():
-    """Built once per test process: loading the English pipeline is the slow part."""
+def extractor(extra: tuple[Entity, ...] = ()):
+    """Built once per test process and registry: loading the English pipeline is the slow part. `extra`
+    adds entities a test file needs to the shared registry."""
     from graph.extract.pipeline import Extractor
 
-    return Extractor({e.id: e for e in ENTITIES})
+    return Extractor({e.id: e for e in ENTITIES + list(extra)})
 
 
-def facts(text: str, date=DAY, min_confidence: float = 0.0) -> set[tuple]:
-    result = extractor().extract(text, date, min_confidence=min_confidence)
+def facts(text: str, date=DAY, min_confidence: float = 0.0, extra: tuple[Entity, ...] = ()) -> set[tuple]:
+    result = extractor(extra).extract(text, date, min_confidence=min_confidence)
     return {(c.subject, c.predicate, c.object if c.object is not None else c.value) for c in result.candidates}

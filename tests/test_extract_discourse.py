@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from extract_helpers import DAY, ENTITIES
+import extract_helpers as helpers
+from extract_helpers import DAY
 from sources.model import Entity
 
 # An invented mass trial: a group the registry names, its trial, its charges, a few of its members.
@@ -23,16 +22,8 @@ TRIAL = [
 ]
 
 
-@lru_cache(maxsize=None)
-def _extractor():
-    from graph.extract.pipeline import Extractor
-
-    return Extractor({e.id: e for e in ENTITIES + TRIAL})
-
-
 def facts(text: str, min_confidence: float = 0.5) -> set[tuple]:
-    result = _extractor().extract(text, DAY, min_confidence=min_confidence)
-    return {(c.subject, c.predicate, c.object if c.object is not None else c.value) for c in result.candidates}
+    return helpers.facts(text, min_confidence=min_confidence, extra=tuple(TRIAL))
 
 
 OPENING = "The City Court on Monday opened the trial of 30 members of the Free Party."
@@ -132,7 +123,7 @@ def test_these_cases_are_the_culmination_of_a_campaign_said_by_someone():
     assert ("zel-campaign", "condemnedBy", "watch-group") in found
     # the trials' part in it is Watch Group's claim about trials named in another sentence: proposed, but below
     # the default confidence (reported speech and coreference each lower it)
-    result = _extractor().extract(text, DAY)
+    result = helpers.extractor(tuple(TRIAL)).extract(text, DAY)
     part = [c for c in result.candidates
             if (c.subject, c.predicate, c.object) == ("zel-trial", "partOf", "zel-campaign")]
     assert part and part[0].according_to == "watch-group" and part[0].confidence < 0.5

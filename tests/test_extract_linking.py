@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from extract_helpers import DAY, ENTITIES
+import extract_helpers as helpers
 from sources.model import Entity
 
 NORTIA = [
@@ -14,15 +12,8 @@ NORTIA = [
 ]
 
 
-@lru_cache(maxsize=None)
-def _extractor():
-    from graph.extract.pipeline import Extractor
-
-    return Extractor({e.id: e for e in ENTITIES + NORTIA})
-
-
 def facts(text: str) -> set[tuple]:
-    return {(c.subject, c.predicate, c.object) for c in _extractor().extract(text, DAY).candidates}
+    return helpers.facts(text, extra=tuple(NORTIA))
 
 
 def test_a_place_s_body_is_that_place_s_entity_not_the_plain_one():
@@ -37,7 +28,7 @@ def test_a_place_the_registry_has_no_body_of_keeps_the_plain_entity():
 
 
 def test_narrower_needs_every_word_of_the_name_and_the_place():
-    registry = _extractor().registry
+    registry = helpers.extractor(tuple(NORTIA)).registry
     assert registry.narrower("interior-ministry", "Nortia") == "nortia-interior-ministry"
     assert registry.narrower("interior-ministry", "Ostland") is None
     assert registry.narrower("city-court", "Nortia") is None  # no court of Nortia

@@ -1,11 +1,11 @@
 """Rules added for recall (issue 6), each on sentences written for the tests, and a held-out check of precision."""
 
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
-from extract_helpers import DAY, ENTITIES
+import extract_helpers as helpers
+from extract_helpers import DAY
 from sources.model import Entity
 
 HELDOUT = Path(__file__).parent / "fixtures" / "heldout"
@@ -20,16 +20,8 @@ MORE = [
 ]
 
 
-@lru_cache(maxsize=None)
-def _extractor():
-    from graph.extract.pipeline import Extractor
-
-    return Extractor({e.id: e for e in ENTITIES + MORE})
-
-
 def facts(text: str) -> set[tuple]:
-    result = _extractor().extract(text, DAY)
-    return {(c.subject, c.predicate, c.object if c.object is not None else c.value) for c in result.candidates}
+    return helpers.facts(text, extra=tuple(MORE))
 
 
 def test_coordinated_charges_are_each_a_charge():
@@ -162,18 +154,8 @@ def test_relaxed_match_is_containment_of_content_words():
 
 
 def _facts_with(extra: list[Entity], text: str) -> list:
-    from graph.extract.pipeline import Extractor
-
-    ex = _extra_extractor(tuple(extra))
-    assert isinstance(ex, Extractor)
+    ex = helpers.extractor(tuple(MORE + extra))
     return [(c.subject, c.predicate, c.object, c.according_to) for c in ex.extract(text, DAY).candidates]
-
-
-@lru_cache(maxsize=None)
-def _extra_extractor(extra: tuple):
-    from graph.extract.pipeline import Extractor
-
-    return Extractor({e.id: e for e in ENTITIES + MORE + list(extra)})
 
 
 CAMPAIGN = [Entity("nortia-government", "GovernmentBody", "Government of Nortia"),
@@ -256,6 +238,6 @@ def test_a_sham_election_is_condemned_by_whoever_calls_it_so():
 def test_a_post_written_with_a_hyphen():
     found = _facts_with([], "Ana Lee, the Free Party's vice-president, said nothing.")
     assert ("ana-lee", "leaderOf", "free-party", None) in found
-    (c,) = [c for c in _extra_extractor(()).extract("Ana Lee, the Free Party's vice-president, said nothing.",
+    (c,) = [c for c in helpers.extractor(tuple(MORE)).extract("Ana Lee, the Free Party's vice-president, said nothing.",
                                                       DAY).candidates if c.predicate == "leaderOf"]
     assert c.role == "Vice-president"
