@@ -59,6 +59,7 @@ def _world(n: int, rng: random.Random) -> _World:
         w.add("court", f"court-{i:02d}", "Court", f"{_PLACES[i]} Municipal Court")
         w.add("prison", f"prison-{i:02d}", "Prison", f"Correctional Center {i + 1}")
     w.add("government", "government", "GovernmentBody", "Ministry of Interior")
+    w.add("activity", "activity-politics", "Activity", "political activity")
     for i, (name, _, _) in enumerate(_CHARGES):
         w.add("charge", f"charge-{i:02d}", "Charge", name)
     for i in range(max(4, n // 400)):
@@ -86,6 +87,9 @@ def synthesise(n_statements: int, out: Path, seed: int = 0, fmt: str = "yaml") -
     """
     rng = random.Random(seed)
     w = _world(n_statements, rng)
+    # The rarer kinds of fact (allegations, dissolutions, bans, disagreeing values) draw their details from a
+    # second generator, so that adding them left every other fact of a seed's corpus as it was.
+    rare = random.Random(f"{seed}-rare")
     out = Path(out)
     (out / "documents").mkdir(parents=True, exist_ok=True)
     (out / "texts").mkdir(exist_ok=True)
@@ -94,7 +98,7 @@ def synthesise(n_statements: int, out: Path, seed: int = 0, fmt: str = "yaml") -
     charges = w.groups["charge"]
 
     def fact() -> tuple:
-        """One fact as (subject, predicate, object or None, value or None, sentence)."""
+        """One fact as (subject, predicate, object or None, value or None, sentence[, according to])."""
         r = rng.random()
         pid, pname = w.pick("person", skew=2.5)
         if r < 0.22:
@@ -124,15 +128,33 @@ def synthesise(n_statements: int, out: Path, seed: int = 0, fmt: str = "yaml") -
             trial, tn = w.pick("trial")
             court, crn = w.pick("court", skew=2)
             return trial, "triedBy", court, None, f"The {tn} is heard by the {crn}."
-        if r < 0.92:
+        if r < 0.905:
             place, pln = w.pick("place", skew=2)
             return pid, "exiledIn", place, None, f"{pname} lives in exile in {pln}."
+        if r < 0.92:
+            return rare_fact(r, pid, pname, rng.random())
         if r < 0.96:
             party, pn = w.pick("party", skew=3)
             return pid, "leaderOf", party, None, f"{pname} leads the {pn}."
         i = rng.randrange(len(charges))
-        return charges[i][0], "maximumPenaltyYears", None, _CHARGES[i][2], \
-            f"The charge of {_CHARGES[i][0]} carries up to {_CHARGES[i][2]} years."
+        years = _CHARGES[i][2]
+        if rare.random() < 0.02:  # a document that gets the penalty wrong: the claims disagree
+            years += rare.choice((1, 2, 5))
+        return charges[i][0], "maximumPenaltyYears", None, years, \
+            f"The charge of {_CHARGES[i][0]} carries up to {years} years."
+
+    def rare_fact(r: float, pid: str, pname: str, u: float) -> tuple:
+        """An allegation, a dissolution or a ban: 1.5% of the facts together; `u` is the one draw of the
+        main generator that the exile fact they replace would have made."""
+        if r < 0.912:  # the government's allegation, not a fact: the claim carries according_to
+            party, pn = w.groups["party"][min(len(w.groups["party"]) - 1, int(len(w.groups["party"]) * u ** 3))]
+            return pid, "memberOf", party, None, f"The Ministry of Interior alleges that {pname} is a member of the {pn}.", \
+                "government"
+        if r < 0.916:
+            party, pn = w.groups["party"][min(len(w.groups["party"]) - 1, int(len(w.groups["party"]) * u ** 3))]
+            by, bn = rare.choice(w.groups["court"][:2] + w.groups["government"])
+            return party, "dissolvedBy", by, None, f"The {pn} was dissolved by the {bn}."
+        return pid, "bannedFrom", "activity-politics", None, f"{pname} is banned from political activity."
 
     written = 0
     doc_index = 0
@@ -150,13 +172,15 @@ def synthesise(n_statements: int, out: Path, seed: int = 0, fmt: str = "yaml") -
                 recent.append(f)
             else:
                 recent[rng.randrange(len(recent))] = f
-            subject, predicate, obj, value, sentence = f
+            subject, predicate, obj, value, sentence, *according_to = f
             sentence = f"{sentence[:-1]}, report {k + 1} says."  # each document words it its own way
             sentences.append(sentence)
             item = {"subject": subject, "predicate": predicate}
             item.update({"object": obj} if obj else {"value": value})
-            if predicate in ("arrestedOn", "chargedWith"):
+            if predicate in ("arrestedOn", "chargedWith", "dissolvedBy", "bannedFrom"):
                 item["date"] = f"{year}-{month:02d}-{day:02d}"
+            if according_to:
+                item["according_to"] = according_to[0]
             item["quote"] = sentence
             items.append(item)
         header = {"id": did, "title": f"Synthetic report {doc_index}", "kind": "NewsArticle", "publisher": publisher,
