@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from graph import sparql  # noqa: E402
 from graph.store import open_store, select  # noqa: E402
+from sources.text import name_key  # noqa: E402
 
 RDFLIB_MAX_QUADS = 3_000_000
 PARSE_TIMEOUT = 1800.0
@@ -69,17 +70,33 @@ _SAMPLE = {
 }
 
 
-def sample_params(store, k: int, seed: int = 0) -> list[dict[str, str]]:
+def sample_params(store, k: int, seed: int = 0, one_entity: bool = False) -> list[dict[str, str]]:
     """`k` sets of parameter values drawn at random (seeded, so every run asks the same) from the build:
-    people, courts and parties that claims name, and relations that claims use."""
+    people, courts and parties that claims name, and relations that claims use.
+
+    A question finds its entity by name, so a name that several entities share asks about all of them:
+    synth's people have two- or three-syllable names, and at 10^6 statements a two-syllable name is about
+    80 people's. `one_entity` draws only entities whose name is theirs alone: one person, as a user asks.
+    """
     import random
 
     rng = random.Random(seed)
+    shared = _shared_name_keys(store) if one_entity else set()
     pools = {}
+
+    def label(iri: str) -> str:
+        return select(store, f"SELECT ?v WHERE {{ <{iri}> rdfs:label ?v }}")[0]["v"]
+
     for key, query in _SAMPLE.items():
         iris = sorted(r["x"] for r in select(store, query))
-        chosen = [rng.choice(iris) for _ in range(k)] if iris else []
-        pools[key] = [select(store, f"SELECT ?v WHERE {{ <{iri}> rdfs:label ?v }}")[0]["v"] for iri in chosen]
+        pools[key] = []
+        for _ in range(k if iris else 0):
+            name = label(rng.choice(iris))
+            for _ in range(1000 if one_entity else 0):  # drawn again until the name is one entity's
+                if name_key(name) not in shared:
+                    break
+                name = label(rng.choice(iris))
+            pools[key].append(name)
     used = sorted(name for name in sparql.relation_names()
                   if select(store, f"SELECT ?s WHERE {{ GRAPH ?c {{ ?s rg:{name} ?o }} }} LIMIT 1"))
     pools["relation"] = [rng.choice(used) for _ in range(k)] if used else []
@@ -87,10 +104,17 @@ def sample_params(store, k: int, seed: int = 0) -> list[dict[str, str]]:
     return [{key: values[i] for key, values in pools.items() if values} for i in range(k)]
 
 
-def prepared_questions(params: dict | None) -> dict[str, str]:
-    """Each named question's text with its parameters bound (the given values, else its defaults)."""
+def _shared_name_keys(store) -> set[str]:
+    """The name keys (rg:nameKey, what a name parameter is matched on) that more than one entity has."""
+    rows = select(store, "SELECT ?k WHERE { ?x rg:nameKey ?k } GROUP BY ?k HAVING (COUNT(DISTINCT ?x) > 1)")
+    return {r["k"] for r in rows}
+
+
+def prepared_questions(params: dict | None, questions: dict | None = None) -> dict[str, str]:
+    """Each named question's text (of `questions`, default the library) with its parameters bound (the given
+    values, else its defaults)."""
     out = {}
-    for q in sparql.questions().values():
+    for q in (questions or sparql.questions()).values():
         given = {p.name: params[p.name] for p in q.params if params and p.name in params}
         out[q.name] = sparql.prepare(q.text, sparql.question_terms(q, given), source=q.file)
     return out
@@ -185,7 +209,7 @@ def time_rdflib_all(nquads: Path, texts: dict[str, str], repeat: int, timeout: f
 
 def measure_questions(build_dir: Path, nquads: Path, repeat: int, rdflib_timeout: float, *,
                       params: dict | None = None, rdflib_max_quads: int = RDFLIB_MAX_QUADS,
-                      parse_timeout: float = PARSE_TIMEOUT, sample: int = 0) -> dict:
+                      parse_timeout: float = PARSE_TIMEOUT, sample: int = 0, one_entity: bool = False) -> dict:
     """Median latency of every named question on the build's store and on rdflib, with the ratio.
 
     Parameters
@@ -198,6 +222,7 @@ def measure_questions(build_dir: Path, nquads: Path, repeat: int, rdflib_timeout
     sample : also ask each question with this many parameter sets drawn from the build (sample_params),
         on Oxigraph only: the typical case, as typical_ms (median), typical_max_ms, typical_rows (median)
         and typical_asked (distinct parameter sets).
+    one_entity : sample only names that identify one entity (see sample_params).
 
     Returns
     -------
@@ -211,7 +236,7 @@ def measure_questions(build_dir: Path, nquads: Path, repeat: int, rdflib_timeout
         params = pick_params(store)
     texts = prepared_questions(params)
     ox = {name: time_oxigraph(store, text, repeat) for name, text in texts.items()}
-    typical = _time_sampled(store, sample, repeat) if sample else {}
+    typical = _time_sampled(store, sample, repeat, one_entity) if sample else {}
     del store
     if quads > rdflib_max_quads:
         load, rd, note = None, {}, f"not loaded into rdflib: {quads:,} quads > {rdflib_max_quads:,}"
@@ -229,14 +254,15 @@ def measure_questions(build_dir: Path, nquads: Path, repeat: int, rdflib_timeout
             "ratio_at_least": rdflib_timeout / max(ox_s, 1e-9) if ran and rd_s is None else None,
             **typical.get(name, {}),
         }
-    return {"quads": quads, "params": params, "rdflib_load_s": load, "rdflib_note": note, "questions": out}
+    return {"quads": quads, "params": params, "rdflib_load_s": load, "rdflib_note": note, "questions": out,
+            "sampled_names": "one entity's" if one_entity else "any"}
 
 
-def _time_sampled(store, k: int, repeat: int) -> dict[str, dict]:
+def _time_sampled(store, k: int, repeat: int, one_entity: bool = False) -> dict[str, dict]:
     """Each question over `k` sampled parameter sets: the median and the slowest of their median latencies.
     A question without parameters of those kinds is asked once, with its defaults."""
     asked: dict[str, dict[str, tuple[float, int]]] = {}
-    for params in sample_params(store, k):
+    for params in sample_params(store, k, one_entity=one_entity):
         for name, text in prepared_questions(params).items():
             if text not in asked.setdefault(name, {}):
                 asked[name][text] = time_oxigraph(store, text, repeat)
@@ -256,6 +282,8 @@ def report(label: str, m: dict, rdflib_timeout: float) -> str:
              + (f" ({m['rdflib_note']})" if m["rdflib_note"] else ""),
              f"{'question':<24} {'rows':>6} {'oxigraph ms':>12} {'rdflib ms':>12} {'rdflib/oxigraph':>16}"
              + (f" {'typical ms (slowest), rows':>28}" if _sampled(m) else "")]
+    if _sampled(m) and m.get("sampled_names") == "one entity's":
+        lines.insert(2, "typical: sampled names that identify one entity each")
     ratios = []
     for name, q in m["questions"].items():
         if q["ratio"] is not None:
@@ -294,6 +322,69 @@ def _sampled(m: dict) -> bool:
     return any("typical_ms" in q for q in m["questions"].values())
 
 
+# --- two versions of the question texts on one store: what a rewrite gained, and that it answers the same ---
+
+def compare_texts(build_dir: Path, earlier: Path, repeat: int, sample: int, one_entity: bool = False) -> dict:
+    """Each question as written in the folder `earlier` (e.g. another checkout's graph/queries) and as now, on
+    the same store with the same parameters (worst case, then `sample` drawn sets), timed alternately.
+
+    Returns {name: {"worst": (earlier ms, now ms, rows), "typical": [(earlier ms, now ms, rows), ...],
+    "same": whether every parameter set gave the same rows (compared sorted)}}.
+    """
+    before = {q.name: q for q in (sparql.parse_question(f.read_text(encoding="utf-8"), str(f))
+                                  for f in sorted(Path(earlier).glob("*.rq")))}
+    store = open_store(Path(build_dir))
+    sets = [pick_params(store)] + sample_params(store, sample, one_entity=one_entity)
+
+    def rows(text):
+        result = sparql.run_on_store(store, text)
+        return sorted(tuple(str(row.get(v)) for v in result.variables) for row in result.rows)
+
+    def once(text):
+        t = time.perf_counter()
+        sparql.run_on_store(store, text)
+        return time.perf_counter() - t
+
+    out = {}
+    for name, q in sparql.questions().items():
+        if name not in before:
+            continue
+        runs, same = {}, True
+        for i, params in enumerate(sets):
+            texts = tuple(prepared_questions(params, {name: question}).get(name)
+                          for question in (before[name], q))
+            if texts in runs:
+                continue
+            answers = [rows(text) for text in texts]  # also each text's warm-up run
+            same = same and answers[0] == answers[1]
+            times: tuple[list, list] = ([], [])
+            for _ in range(repeat):
+                for k, text in enumerate(texts):
+                    times[k].append(once(text))
+            runs[texts] = (i, statistics.median(times[0]) * 1000, statistics.median(times[1]) * 1000, len(answers[1]))
+        found = sorted(runs.values())
+        out[name] = {"worst": found[0][1:], "typical": [r[1:] for r in found[1:]] or [found[0][1:]], "same": same}
+    return out
+
+
+def compare_report(c: dict) -> str:
+    lines = [(f"{'question':<24} {'worst: earlier ms':>18} {'now ms':>9} {'rows':>6}   "
+              f"{'typical median: earlier':>23} {'now':>7} {'slowest: earlier':>17} {'now':>7}  answers")]
+    for name, q in c.items():
+        earlier, now, rows = q["worst"]
+        typical = q["typical"]
+        lines.append(f"{name:<24} {earlier:>18.1f} {now:>9.1f} {rows:>6}   "
+                     f"{statistics.median(t[0] for t in typical):>23.1f} {statistics.median(t[1] for t in typical):>7.1f} "
+                     f"{max(t[0] for t in typical):>17.1f} {max(t[1] for t in typical):>7.1f}  "
+                     + ("same" if q["same"] else "DIFFERENT"))
+    for what, key in (("worst case", "worst"), ("typical", "typical")):
+        for k, version in ((0, "earlier"), (1, "now")):
+            ms = sorted(q[key][k] if key == "worst" else statistics.median(t[k] for t in q[key]) for q in c.values())
+            lines.append(f"{what}, {version}: median over the questions {statistics.median(ms):,.1f} ms, "
+                         f"slowest {ms[-1]:,.1f} ms, {sum(t < 100 for t in ms)}/{len(ms)} under 100 ms")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", type=Path, default=None,
@@ -304,8 +395,28 @@ def main() -> None:
                     help="do not load rdflib above this many quads (default 3,000,000)")
     ap.add_argument("--sample", type=int, default=10,
                     help="on a synthetic build, also ask each question with this many sampled parameter sets")
+    ap.add_argument("--one-entity", action="store_true",
+                    help="sample only names that identify one entity (a synthetic two-syllable name is shared by "
+                         "dozens of people, and a question about it answers for all of them)")
+    ap.add_argument("--compare", type=Path, default=None, metavar="DIR",
+                    help="with --build: time the questions as written in DIR (e.g. an earlier checkout's "
+                         "graph/queries) against the current ones, alternately on the same store, and check that "
+                         "both give the same rows; rdflib is not run")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     args = ap.parse_args()
+    if args.compare:
+        if not args.build:
+            ap.error("--compare needs --build")
+        c = compare_texts(args.build, args.compare, args.repeat, args.sample, args.one_entity)
+        print(f"questions in {args.compare} (earlier) against graph/queries (now) on {args.build}; median of "
+              f"{args.repeat} alternate runs; typical: {args.sample} sampled parameter sets"
+              + (", names of one entity each" if args.one_entity else ""))
+        print(compare_report(c))
+        if args.json:
+            import json
+
+            args.json.write_text(json.dumps(c, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        sys.exit(0 if all(q["same"] for q in c.values()) else 1)
     print(f"rightsgraph SPARQL benchmark: {len(sparql.questions())} named questions; median of {args.repeat} runs; "
           f"Oxigraph = embedded on-disk pyoxigraph store (union default graph), "
           f"rdflib = in-memory Dataset(default_union=True)")
@@ -320,7 +431,8 @@ def main() -> None:
             build_corpus(ROOT / "sources", build, texts=seeds if seeds.is_dir() else None)
             label, params = "bundled CNRP corpus", {}
         m = measure_questions(build, build / "graph.nq", args.repeat, args.rdflib_timeout, params=params,
-                              rdflib_max_quads=args.rdflib_max_quads, sample=args.sample if args.build else 0)
+                              rdflib_max_quads=args.rdflib_max_quads, sample=args.sample if args.build else 0,
+                              one_entity=args.one_entity)
         print(report(label, m, args.rdflib_timeout))
         if args.json:
             import json
