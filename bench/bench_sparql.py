@@ -318,11 +318,17 @@ def latency_summaries(questions: dict) -> list[tuple[str, str]]:
     out = []
     for what, key in (("worst case", "oxigraph_ms"), ("typical", "typical_ms"),
                       ("typical, names of one entity", "one_typical_ms")):
-        ms = sorted(q[key] for q in questions.values() if key in q)
+        ms = [q[key] for q in questions.values() if key in q]
         if ms:
-            out.append((what, f"median over the questions {statistics.median(ms):,.1f} ms, slowest {ms[-1]:,.1f} ms, "
-                              f"{sum(t < 100 for t in ms)}/{len(ms)} under 100 ms"))
+            out.append((what, latency_summary(ms)))
     return out
+
+
+def latency_summary(ms: list[float]) -> str:
+    """'median over the questions ..., slowest ..., N/14 under 100 ms' for the questions' latencies in ms."""
+    ms = sorted(ms)
+    return (f"median over the questions {statistics.median(ms):,.1f} ms, slowest {ms[-1]:,.1f} ms, "
+            f"{sum(t < 100 for t in ms)}/{len(ms)} under 100 ms")
 
 
 def _sampled(m: dict) -> bool:
@@ -386,9 +392,8 @@ def compare_report(c: dict) -> str:
                      + ("same" if q["same"] else "DIFFERENT"))
     for what, key in (("worst case", "worst"), ("typical", "typical")):
         for k, version in ((0, "earlier"), (1, "now")):
-            ms = sorted(q[key][k] if key == "worst" else statistics.median(t[k] for t in q[key]) for q in c.values())
-            lines.append(f"{what}, {version}: median over the questions {statistics.median(ms):,.1f} ms, "
-                         f"slowest {ms[-1]:,.1f} ms, {sum(t < 100 for t in ms)}/{len(ms)} under 100 ms")
+            ms = [q[key][k] if key == "worst" else statistics.median(t[k] for t in q[key]) for q in c.values()]
+            lines.append(f"{what}, {version}: {latency_summary(ms)}")
     return "\n".join(lines)
 
 

@@ -180,15 +180,20 @@ class Registry:
         return None
 
     def _near(self, key: str) -> list[str]:
-        """The registry's names whose length lets them reach the fuzzy cutoff against `key`: difflib's
-        `real_quick_ratio` (2 * shorter / sum of the lengths), computed as difflib computes it."""
+        """The registry's names whose length lets them reach the fuzzy cutoff against `key`."""
         k = len(key)
-        return [n for length, names in self._by_length.items() if 2.0 * min(length, k) / (length + k) >= _FUZZY
-                for n in names]
+        return [n for length, names in self._by_length.items() if length_bound(length, k) >= _FUZZY for n in names]
 
 
 _FUZZY = 0.88
 """How alike (difflib's ratio) a name must be to a registry name to be linked to it as a misspelling."""
+
+
+def length_bound(a: int, b: int) -> float:
+    """The highest ratio difflib can give two strings of these lengths: its `real_quick_ratio` (2 * shorter /
+    sum of the lengths), computed as difflib computes it. A pair under a cutoff here is under it for good."""
+    return 2.0 * min(a, b) / (a + b) if a + b else 1.0
+
 
 def _names_place(word: str, place: str) -> bool:
     """A word of a name that is the place's name or its adjective: "korvania", "korvanian", "cambodian"."""

@@ -15,7 +15,7 @@ from graph.extract.dates import resolve as resolve_date
 from graph.extract.discourse import across_sentences
 from graph.extract.ner import (
     EVENT_HEADS, GROUP_NOUNS, NUMBER_WORDS, QUANTITY_WORDS, EventIndex, GroupIndex, Mention, NameMarker, Registry,
-    load_model, make_ruler, name_words, new_type, norm, slug, stem)
+    length_bound, load_model, make_ruler, name_words, new_type, norm, slug, stem)
 from graph.extract.relations import (
     APPOS_RE, NO_NAME_RE, ONE_NAME_WORDS, PRONOUNS, SAY, TITLES, TRIGGER_WORDS, TYPE_NOUNS, EventSlot, Found,
     PhraseSlot, extract_relations, sent_of, sents_of, text_of, trigger_words)
@@ -302,7 +302,7 @@ class Extractor:
                 # the same letters, or the same words ("leave Cambodia" / "Leaving Cambodia")
                 both = words | same
                 shared = len(words & same) / len(both) if both else 0.0
-                if shared < 0.85 and 2.0 * min(len(n), len(key)) / (len(n) + len(key) or 1) < 0.85:
+                if shared < 0.85 and length_bound(len(n), len(key)) < 0.85:
                     continue  # difflib's ratio cannot reach 0.85 with these lengths: the score stays under it
                 score = max(difflib.SequenceMatcher(None, n, key).ratio(), shared)
                 if score >= 0.85 and (best is None or score > best[0]):
