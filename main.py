@@ -191,7 +191,7 @@ def query(text, file, name, params, fmt, build_dir, endpoint, timeout, allow_net
         if endpoint:
             result = sparql.http_query(endpoint, prepared, timeout or None)
         else:
-            result = sparql.run_local(build_dir, prepared, timeout or None)
+            result = sparql.run_local(build_dir, prepared, timeout or None, union=not name)
         return sparql.format_result(result, fmt)
 
     click.echo(run_guarded(run), nl=False)

@@ -401,19 +401,22 @@ def _from_solutions(form: str, answer) -> Result:
     return Result(form, triples=list(answer))
 
 
-def run_on_store(store, text: str) -> Result:
-    """Run a prepared query on an open pyoxigraph store; the default graph is the union of all graphs."""
-    answer = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+def run_on_store(store, text: str, union: bool = True) -> Result:
+    """Run a prepared query on an open pyoxigraph store; with `union`, the default graph is the union of all
+    graphs, else only the build's default graph (provenance and registry). The named questions read claims
+    only inside GRAPH, so they give the same answer either way, and run without it: each lookup outside a
+    GRAPH then reads one table instead of two."""
+    answer = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
     return _from_solutions(query_form(text), answer)
 
 
-def _child(build_dir: str, text: str, conn) -> None:
+def _child(build_dir: str, text: str, union: bool, conn) -> None:
     import pyoxigraph
 
     from graph.store import open_store
 
     try:
-        answer = open_store(Path(build_dir)).query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        answer = open_store(Path(build_dir)).query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
         if isinstance(answer, (pyoxigraph.QueryBoolean, pyoxigraph.QuerySolutions)):
             data = ("results", answer.serialize(format=pyoxigraph.QueryResultsFormat.JSON))
         else:
@@ -424,19 +427,20 @@ def _child(build_dir: str, text: str, conn) -> None:
     conn.close()
 
 
-def run_local(build_dir: Path, text: str, timeout: float | None = DEFAULT_TIMEOUT) -> Result:
-    """Run a prepared query on a build's embedded store; with a timeout, in a child process that is killed."""
+def run_local(build_dir: Path, text: str, timeout: float | None = DEFAULT_TIMEOUT, union: bool = True) -> Result:
+    """Run a prepared query on a build's embedded store (`union`: see run_on_store); with a timeout, in a
+    child process that is killed."""
     from graph.store import open_store
 
     if not timeout:
-        return run_on_store(open_store(build_dir), text)
+        return run_on_store(open_store(build_dir), text, union)
     open_store(build_dir)  # fails early, with the usual message, when there is no build
     import multiprocessing
 
     # pyoxigraph cannot cancel a running query; a child process can be stopped.
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(build_dir), text, send), daemon=True)
+    proc = ctx.Process(target=_child, args=(str(build_dir), text, union, send), daemon=True)
     proc.start()
     send.close()
     try:

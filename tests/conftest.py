@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled corpus and the small test corpus, built once per session."""
+"""Shared fixtures: the bundled corpus, the small test corpus and a synthetic corpus, built once per session."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import pytest
 
 from graph.build import build
 from sources import BUNDLED
+from sources.synth import synthesise
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(os.environ.get("RIGHTSGRAPH_SEEDS", ROOT.parent / "shared" / "seeds"))
 IN_CI = os.environ.get("CI") == "true"
+SYNTH_STATEMENTS = 6000
 
 
 def pytest_addoption(parser):
@@ -53,6 +55,21 @@ def bundled_build(tmp_path_factory, seeds) -> Path:
 def small_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("small") / "build"
     build(FIXTURES / "good", out, texts=FIXTURES / "texts")
+    return out
+
+
+@pytest.fixture(scope="session")
+def synth_corpus(tmp_path_factory) -> tuple[Path, dict]:
+    """A synthetic corpus (`rightsgraph synth`, seed 1) with every kind of fact the named questions ask about."""
+    out = tmp_path_factory.mktemp("synth")
+    return out / "sources", synthesise(SYNTH_STATEMENTS, out / "sources", seed=1, fmt="jsonl")
+
+
+@pytest.fixture(scope="session")
+def synth_build(synth_corpus) -> Path:
+    sources, _ = synth_corpus
+    out = sources.parent / "build"
+    build(sources, out, texts=sources / "texts", shacl=False)
     return out
 
 
