@@ -242,7 +242,7 @@ def measure_questions(build_dir: Path, nquads: Path, repeat: int, rdflib_timeout
             typical.setdefault(name, {}).update(figures)
     del store
     if quads > rdflib_max_quads:
-        load, rd, note = None, {}, f"not loaded into rdflib: {quads:,} quads > {rdflib_max_quads:,}"
+        load, rd, note = None, {}, f"not loaded: {quads:,} quads > {rdflib_max_quads:,}"
     else:
         load, rd, note = time_rdflib_all(Path(nquads), texts, repeat, rdflib_timeout, parse_timeout)
     out = {}
