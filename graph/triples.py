@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import PurePath
 
 from rdflib import Dataset
@@ -63,8 +64,14 @@ def date_literal(d: PartialDate) -> str:
     return literal(d.text, XSD + _DATE_TYPES[d.precision])
 
 
+@lru_cache(maxsize=4096)  # support counts and line numbers: a few thousand values over millions of quads
 def integer(n: int) -> str:
     return literal(str(n), XSD + "integer")
+
+
+@lru_cache(maxsize=4096)
+def _confidence(x: float) -> str:
+    return literal(f"{x:.2f}", XSD + "decimal")
 
 
 def group_claims(statements: Iterable[Statement]) -> dict[tuple, list[Statement]]:
@@ -188,7 +195,7 @@ def _claim(key: tuple, group: list[Statement], terms: _Terms) -> Iterator[Quad]:
         yield (e, RDF_TYPE, _EVIDENCE_CLASS, None)
         yield (e, _DERIVED, terms.document[s.document], None)
         yield (e, _QUOTE, literal(s.quote), None)
-        yield (e, _CONFIDENCE, literal(f"{s.confidence:.2f}", XSD + "decimal"), None)
+        yield (e, _CONFIDENCE, _confidence(s.confidence), None)
         yield (e, _LINE, integer(s.location.line), None)
         yield (e, _ATTRIBUTED, _CURATOR, None)
         if s.date:
