@@ -49,10 +49,11 @@ def test_sort_keys_give_the_order_of_the_labels_they_copy(name, bundled_build, s
     """Some questions sort by copies of their labels made in the query (Oxigraph compares those in memory);
     sorted by the labels themselves, they give the same rows in the same order."""
     q = sparql.question(name)
-    keyed = set(SORT_KEY.findall(q.text))
     head, order = q.text.rsplit("ORDER BY", 1)
+    # every key it sorts by is a copy made by CONCAT("~", ...), the only form whose order is the label's
+    assert set(re.findall(r"\?(\w+)_key\b", order)) <= set(SORT_KEY.findall(q.text))
     by_labels = head + "ORDER BY" + re.sub(r"\?(\w+)_key\b", lambda m: "?" + m.group(1), order)
-    assert by_labels != q.text and all(f"?{v}_key" not in by_labels.rsplit("ORDER BY", 1)[1] for v in keyed)
+    assert by_labels != q.text
     terms = sparql.question_terms(q, {p.name: "0" for p in q.params if p.kind == "limit"})
     answered = 0
     for build in (bundled_build, synth_build):
