@@ -76,4 +76,8 @@ def build(sources: Path, out: Path, texts: Path | None = None, shacl: bool | Non
         claims = group_claims(corpus.statements)  # sorted once, for the counts and for the quads
         say(f"grouped them into {len(claims):,} claims; writing graph.nq, graph.trig, graph.ttl and the store "
             f"({time.perf_counter() - start:.1f} s)")
-        return write_build(out, quads(corpus, claims=claims), counts(corpus, claims))
+        stream, totals = quads(corpus, claims=claims), counts(corpus, claims)
+        # The stream now holds the only references: a million statements are freed as its last quad is
+        # written, while the store is still loading, rather than after it (about 3 s of one core).
+        del corpus, claims
+        return write_build(out, stream, totals)
