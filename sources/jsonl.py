@@ -66,10 +66,10 @@ def _decode(line: str):
 
 def read_jsonl(path: Path) -> tuple[list[Map], list[Problem]]:
     """Parse one JSON Lines file: one object a line, blank lines skipped; problems instead of exceptions."""
-    text, problems = read_utf8(path)
+    shown = display_path(path)
+    text, problems = read_utf8(path, shown)
     if problems:
         return [], problems
-    shown = display_path(path)
     items: list[Map] = []
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():

@@ -65,12 +65,15 @@ class _Checker:
         v = m.get(key)
         if v is None:
             return None
-        if isinstance(v, (dict, list)) or isinstance(v, bool):
+        if type(v) is str:
+            text = v.strip()
+        elif isinstance(v, (dict, list, bool)):
             self.add(m.key_locations[key], f"'{key}' of {what} must be text")
             return None
-        text = str(v).strip()
-        bad = _CONTROL.search(text)
-        if bad:
+        else:
+            text = str(v).strip()
+        # every character _CONTROL finds is unprintable; most texts are printable and need no search
+        if not text.isprintable() and (bad := _CONTROL.search(text)):
             self.add(m.key_locations[key], f"'{key}' of {what} contains the control character "
                                            f"U+{ord(bad.group()):04X}; remove it")
             return None
@@ -268,7 +271,8 @@ def _read_documents(paths: list[Path], check: _Checker) -> tuple[dict[str, Docum
         data = _read_document_file(path, check)
         if data is None:
             continue
-        if not check.mapping(data, Location(display_path(path)), "a document", DOCUMENT_KEYS,
+        where = data.location if isinstance(data, Map) else Location(display_path(path))  # resolving costs
+        if not check.mapping(data, where, "a document", DOCUMENT_KEYS,
                              ("id", "title", "kind", "publisher", "date", "statements")):
             continue
         did = check.ident(data, "id", "a document")

@@ -53,9 +53,11 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def read_utf8(path: Path) -> tuple[str | None, list[Problem]]:
-    """A source file's text, or the problem (unreadable, not UTF-8) located where it starts."""
-    shown = display_path(path)
+def read_utf8(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """A source file's text, or the problem (unreadable, not UTF-8) located where it starts.
+
+    `shown` is display_path(path), which the caller also needs (resolving a path costs a system call a folder).
+    """
     try:
         raw = path.read_bytes()
     except OSError as e:

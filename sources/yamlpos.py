@@ -76,10 +76,10 @@ def _convert(node, path: str):
 
 def read_yaml(path: Path) -> tuple[object, list[Problem]]:
     """Parse one YAML file; on failure return (None, problems) instead of raising."""
-    text, problems = read_utf8(path)
+    shown = display_path(path)
+    text, problems = read_utf8(path, shown)
     if problems:
         return None, problems
-    shown = display_path(path)
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:
