@@ -46,20 +46,23 @@ class _Compactor(dict):
         self.namespaces = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
 
     def __missing__(self, term: str) -> str:
-        if not term.startswith("<"):
-            if not term.endswith(">"):
-                return term  # a plain literal: nothing to compact, and not worth remembering
-            # a typed literal: numbers are written bare, other datatypes compacted
+        if term.startswith("<"):
+            found = term
+            value = term[1:-1]
+            for ns, prefix in self.namespaces:
+                if value.startswith(ns) and self._LOCAL.match(value[len(ns):]):
+                    found = f"{prefix}:{value[len(ns):]}"
+                    break
+        elif term.endswith(">"):
+            # a typed literal (counts, confidences, dates: a few thousand values, each repeated many times):
+            # numbers are written bare, other datatypes compacted
             i = term.rindex("^^<")
             if term[i + 3:-1] in _BARE and _NUMBER.match(term[1:i - 1]):
-                return term[1:i - 1]
-            return term[: i + 2] + self[term[i + 2:]]
-        found = term
-        value = term[1:-1]
-        for ns, prefix in self.namespaces:
-            if value.startswith(ns) and self._LOCAL.match(value[len(ns):]):
-                found = f"{prefix}:{value[len(ns):]}"
-                break
+                found = term[1:i - 1]
+            else:
+                found = term[: i + 2] + self[term[i + 2:]]
+        else:
+            return term  # a plain or language-tagged literal: nothing to compact, and not worth remembering
         if len(self) < 1_000_000:
             self[term] = found
         return found
