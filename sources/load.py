@@ -271,7 +271,8 @@ def _read_documents(paths: list[Path], check: _Checker) -> tuple[dict[str, Docum
         data = _read_document_file(path, check)
         if data is None:
             continue
-        where = data.location if isinstance(data, Map) else Location(display_path(path))  # resolving costs
+        # a mapping knows where it starts; resolving the file's path again would cost system calls
+        where = data.location if isinstance(data, Map) else Location(display_path(path))
         if not check.mapping(data, where, "a document", DOCUMENT_KEYS,
                              ("id", "title", "kind", "publisher", "date", "statements")):
             continue
